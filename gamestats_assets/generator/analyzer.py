@@ -7,10 +7,12 @@ It never touches the network. `analyze` is the entry point; pass an LLM provider
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Protocol
 
 from gamestats_assets.generator.fakes import faker_provider
-from gamestats_assets.generator.knowledge import COUNTRIES, DEFAULT_COUNTRIES
+from gamestats_assets.generator.knowledge import COUNTRIES, DEFAULT_COUNTRIES, HOUR_WEIGHTS, TAG_WEIGHTS
+from gamestats_assets.generator.segments import SEGMENT_SHAPES, with_segments
 from gamestats_assets.generator.taxonomy import EventSpec, PropertySpec, Taxonomy
 from gamestats_assets.sources.taxonomy.rules import (
     Dependency,
@@ -55,34 +57,7 @@ _PURCHASE = re.compile(r"purchase|order_complete|buy|pay|paid")
 _AMOUNT_WORDS = {"spent", "spend", "paid", "used", "cost", "total", "count", "amount", "value", "level", "id"}
 _OUTCOME_PAIRS = (("start", ("clear", "complete", "finish", "win")), ("create", ("complete", "finish", "close")))
 _FAILURE = ("fail", "lose", "abort", "quit")
-_TAG_WEIGHTS = {
-    "gameplay": 1.0,
-    "core": 1.0,
-    "browse": 1.0,
-    "economy": 0.4,
-    "commerce": 0.5,
-    "engagement": 0.3,
-    "collaboration": 0.4,
-    "social": 0.2,
-    "advanced": 0.3,
-    "monetization": 0.05,
-}
 _TAG_STAGES = {"monetization": Stage.ACTIVE, "social": Stage.ACTIVE, "advanced": Stage.ADVANCED}
-_SEGMENT_SHAPES = {
-    # ratio, daily activity, sessions/day, events/session, rate multiplier, share of a property's range,
-    # payer share
-    Segment.NEW: (0.15, 1.0, 1.6, 8.0, 1.0, (0.0, 0.05), 0.02),
-    Segment.ACTIVE: (0.35, 0.6, 2.0, 10.0, 1.0, (0.05, 0.35), 0.08),
-    Segment.POWER: (0.08, 0.92, 3.5, 16.0, 2.5, (0.35, 1.0), 0.35),
-    Segment.CHURNING: (0.15, 0.35, 1.2, 6.0, 0.5, (0.03, 0.25), 0.04),
-    Segment.CHURNED: (0.20, 0.5, 1.0, 5.0, 0.3, (0.0, 0.15), 0.02),
-    Segment.RETURNING: (0.07, 0.5, 1.5, 8.0, 0.8, (0.05, 0.3), 0.05),
-}
-_HOUR_WEIGHTS = {
-    "game": (3, 2, 1, 1, 1, 1, 2, 3, 4, 4, 4, 5, 7, 6, 5, 5, 6, 7, 8, 10, 12, 13, 11, 7),
-    "ecommerce": (2, 1, 1, 1, 1, 1, 2, 4, 6, 6, 6, 7, 9, 8, 6, 6, 6, 7, 8, 9, 10, 10, 8, 4),
-    "saas": (1, 1, 1, 1, 1, 1, 2, 5, 10, 13, 13, 12, 8, 11, 12, 12, 11, 9, 5, 3, 2, 2, 1, 1),
-}
 
 
 def _words(name: str) -> list[str]:
@@ -124,10 +99,12 @@ class OfflineAnalyzer:
             updates=updates,
             segments=self._segments(taxonomy, values, events, funnels, updates, relationships, weights),
             purchase_events=tuple(dict.fromkeys(u.event for u in updates if _PURCHASE.search(u.event))),
-            hour_weights=tuple(float(w) for w in _HOUR_WEIGHTS.get(product.industry, _HOUR_WEIGHTS["game"])),
+            hour_weights=tuple(float(w) for w in HOUR_WEIGHTS.get(product.industry, HOUR_WEIGHTS["game"])),
         )
 
     def _user_properties(self, taxonomy: Taxonomy) -> set[str]:
+        if taxonomy.user_scope is not None:
+            return set(taxonomy.user_scope)
         referenced = taxonomy.event_property_names
         return {
             spec.name
@@ -352,7 +329,7 @@ class OfflineAnalyzer:
         self, taxonomy: Taxonomy, events: dict[str, EventRule], updates: tuple[UpdateRule, ...]
     ) -> dict[str, float]:
         return {
-            event.name: _TAG_WEIGHTS.get(event.tag, 0.3)
+            event.name: TAG_WEIGHTS.get(event.tag, 0.3)
             for event in taxonomy.events
             if events[event.name].kind == EventKind.REPEATABLE
         }
@@ -371,7 +348,7 @@ class OfflineAnalyzer:
         later_steps = {step for f in funnels for step in f.steps[1:]} | {d for f in funnels for d in f.dropout if d}
         planned = {u.event for u in updates}
         profiles = {}
-        for segment, (ratio, activity, sessions, per_session, multiplier, band, payers) in _SEGMENT_SHAPES.items():
+        for segment, (ratio, activity, sessions, per_session, multiplier, band, payers) in SEGMENT_SHAPES.items():
             ranges = {}
             for name in sorted(progress):
                 rule = values[name]
@@ -406,5 +383,11 @@ def _number(text: str) -> float | int:
 
 
 def analyze(taxonomy: Taxonomy, product: ProductInfo | None = None, provider: Analyzer | None = None) -> RuleSet:
-    """The rule set for a taxonomy: from `provider` if given (an LLM provider), else the offline analyzer."""
-    return (provider or OfflineAnalyzer()).analyze(taxonomy, product or ProductInfo())
+    """The rule set for a taxonomy: from `provider` if given (an LLM provider), else the offline analyzer; the
+    taxonomy's own segments and `user_properties` sheet hold over whatever the provider says."""
+    rules = (provider or OfflineAnalyzer()).analyze(taxonomy, product or ProductInfo())
+    if taxonomy.user_scope is not None:
+        values = {name: replace(rule, scope="user" if name in taxonomy.user_scope else "event")
+                  for name, rule in rules.values.items()}
+        rules = replace(rules, values=values)
+    return with_segments(rules, taxonomy.segments)

@@ -79,11 +79,11 @@ def activity_probabilities(rules: RuleSet, users: UserArrays, days: np.ndarray, 
     fade = np.array([np.exp(-max(int(d) - anchor, 0) / 7.0) for d in day[:, 0]])[:, None]
     base = np.zeros(k.shape)
     for segment, profile in rules.segments.items():
-        base[:, users.segment == segment.value] = np.minimum(profile.daily_activity * factor, 1.0)[:, None]
+        base[:, users.segment == str(segment)] = np.minimum(profile.daily_activity * factor, 1.0)[:, None]
     probability = base * users.engagement.clip(0.5, 1.5) ** 0.3
-    is_new = users.segment == Segment.NEW.value
+    is_new = np.isin(users.segment, rules.based_on(Segment.NEW))
     probability = np.where(is_new, retention_probability(rules, k), probability)
-    fading = users.segment == Segment.CHURNING.value
+    fading = np.isin(users.segment, rules.based_on(Segment.CHURNING))
     probability = np.where(fading & (day >= anchor), probability * fade, probability)
     away = (day >= users.churn) & (day < users.comeback)
     probability = np.where(away, 0.0, probability)
@@ -144,7 +144,7 @@ def sessions_per_user(rules: RuleSet, users: UserArrays, active: np.ndarray, rng
     """Number of sessions each user has today (0 when inactive, at least 1 when active)."""
     mean = np.ones(len(users.index))
     for segment, profile in rules.segments.items():
-        mean[users.segment == segment.value] = profile.sessions_per_day
+        mean[users.segment == str(segment)] = profile.sessions_per_day
     extra = rng.poisson(np.maximum(mean * users.engagement - 1.0, 0.0))
     return np.where(active, 1 + extra, 0)
 

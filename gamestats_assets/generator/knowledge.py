@@ -88,3 +88,22 @@ APP_VERSIONS = ("2.3.0", "2.4.1", "2.5.0", "2.5.2")
 NETWORK_TYPES = {"android": ("WIFI", "5G", "4G"), "ios": ("WIFI", "5G", "4G"), "web": ("WIFI",), "pc": ("WIFI",)}
 
 WORDS = ("alpha", "nova", "pixel", "ember", "quest", "orbit", "lumen", "spark", "drift", "echo")
+TAG_WEIGHTS = {
+    "gameplay": 1.0,
+    "core": 1.0,
+    "browse": 1.0,
+    "economy": 0.4,
+    "commerce": 0.5,
+    "engagement": 0.3,
+    "collaboration": 0.4,
+    "social": 0.2,
+    "advanced": 0.3,
+    "monetization": 0.05,
+}
+"""How often an event of each tag happens, relative to the others (0.3 for other tags)."""
+HOUR_WEIGHTS = {
+    "game": (3, 2, 1, 1, 1, 1, 2, 3, 4, 4, 4, 5, 7, 6, 5, 5, 6, 7, 8, 10, 12, 13, 11, 7),
+    "ecommerce": (2, 1, 1, 1, 1, 1, 2, 4, 6, 6, 6, 7, 9, 8, 6, 6, 6, 7, 8, 9, 10, 10, 8, 4),
+    "saas": (1, 1, 1, 1, 1, 1, 2, 5, 10, 13, 13, 12, 8, 11, 12, 12, 11, 9, 5, 3, 2, 2, 1, 1),
+}
+"""Activity per hour of the day (0-23) by industry; other industries follow `game`."""

@@ -5,6 +5,10 @@ property names). `properties`: name, type (string, number, boolean, datetime), d
 (`1-150` for a numeric range, `KR,JP,US` for a list of allowed values, empty for none).
 It comes as an XLSX workbook with sheets `events` and `properties`, or as a pair of CSV files
 `<name>_events.csv` and `<name>_properties.csv` (pass the `_events.csv`).
+
+Two tables may follow (sheets, or `<name>_user_properties.csv` and `<name>_segments.csv`): `user_properties`, with
+the columns of `properties`, declares the user's properties (sent with `user_set`; without it the analyzer infers
+them), and `segments` the taxonomy's own user segments (`generator/segments.py`).
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from gamestats_assets.generator.segments import SEGMENT_COLUMNS, SegmentSpec, check_shares, segment_spec
 
 PROPERTY_TYPES = ("string", "number", "boolean", "datetime")
 EVENT_COLUMNS = ("event_name", "event_tag", "description", "properties")
@@ -78,6 +84,8 @@ class Taxonomy:
     name: str
     events: tuple[EventSpec, ...]
     properties: tuple[PropertySpec, ...]
+    user_scope: frozenset[str] | None = None
+    segments: tuple[SegmentSpec, ...] = ()
 
     def event_spec(self, name: str) -> EventSpec:
         return next(event for event in self.events if event.name == name)
@@ -96,6 +104,10 @@ class Taxonomy:
             "events": [[e.name, e.tag, e.description, list(e.properties)] for e in self.events],
             "properties": [[p.name, p.type, p.description, p.constraint.text()] for p in self.properties],
         }
+        if self.user_scope is not None:
+            content["user_properties"] = sorted(self.user_scope)
+        if self.segments:
+            content["segments"] = [[str(value) for value in vars(spec).values()] for spec in self.segments]
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
@@ -134,12 +146,14 @@ def _rows_from_csv(path: Path) -> list[dict[str, str]]:
         return [dict(row) for row in csv.DictReader(handle)]
 
 
-def _rows_from_sheet(path: Path, sheet: str) -> list[dict[str, str]]:
+def _rows_from_sheet(path: Path, sheet: str, optional: bool = False) -> list[dict[str, str]] | None:
     from openpyxl import load_workbook
 
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         if sheet not in workbook.sheetnames:
+            if optional:
+                return None
             raise TaxonomyError(f"{path}: no sheet named {sheet!r} (found {workbook.sheetnames})")
         rows = list(workbook[sheet].iter_rows(values_only=True))
     finally:
@@ -209,8 +223,41 @@ def _read_events(rows: list[dict[str, str]], where: str, known: set[str]) -> tup
     return tuple(events.values())
 
 
+def _read_segments(rows: list[dict[str, str]], where: str) -> tuple[SegmentSpec, ...]:
+    _check_columns(rows, SEGMENT_COLUMNS, where)
+    specs: dict[str, SegmentSpec] = {}
+    for row_number, row in enumerate(rows, start=2):
+        if not any((value or "").strip() for value in row.values()):
+            continue
+        try:
+            spec = segment_spec(row)
+        except ValueError as error:
+            raise TaxonomyError(f"{where}, row {row_number}: {error}") from None
+        if spec.name in specs:
+            raise TaxonomyError(f"{where}, row {row_number}: segment {spec.name!r} is defined twice")
+        specs[spec.name] = spec
+    try:
+        check_shares(tuple(specs.values()))
+    except ValueError as error:
+        raise TaxonomyError(f"{where}: {error}") from None
+    return tuple(specs.values())
+
+
+def _optional_tables(path: Path, name: str) -> dict[str, tuple[list[dict[str, str]] | None, str]]:
+    """The rows and place of the optional tables `user_properties` and `segments` (rows `None` when absent)."""
+    tables = {}
+    for table in ("user_properties", "segments"):
+        if path.suffix.lower() == ".xlsx":
+            tables[table] = (_rows_from_sheet(path, table, optional=True), f"{path}, sheet {table!r}")
+        else:
+            csv_path = path.with_name(f"{name}_{table}.csv")
+            tables[table] = (_rows_from_csv(csv_path) if csv_path.exists() else None, str(csv_path))
+    return tables
+
+
 def read_taxonomy(path: str | Path) -> Taxonomy:
-    """The Taxonomy in an XLSX workbook or in the CSV pair whose `_events.csv` is `path`."""
+    """The Taxonomy in an XLSX workbook or in the CSV pair whose `_events.csv` is `path` (with its optional
+    `user_properties` and `segments` tables)."""
     path = Path(path)
     if not path.exists():
         raise TaxonomyError(f"{path}: no such file")
@@ -229,8 +276,19 @@ def read_taxonomy(path: str | Path) -> Taxonomy:
     else:
         raise TaxonomyError(f"{path}: expected an .xlsx workbook or a '<name>_events.csv' file")
     properties = _read_properties(property_rows, property_place)
+    optional = _optional_tables(path, name)
+    user_rows, user_place = optional["user_properties"]
+    user_scope = None
+    if user_rows is not None:
+        user_specs = _read_properties(user_rows, user_place)
+        both = sorted({spec.name for spec in user_specs} & {spec.name for spec in properties})
+        if both:
+            raise TaxonomyError(f"{user_place}: {both} also defined in the properties table; define each once")
+        properties, user_scope = properties + user_specs, frozenset(spec.name for spec in user_specs)
+    segment_rows, segment_place = optional["segments"]
+    segments = _read_segments(segment_rows, segment_place) if segment_rows is not None else ()
     events = _read_events(event_rows, event_place, {spec.name for spec in properties})
-    return Taxonomy(name=name, events=events, properties=properties)
+    return Taxonomy(name=name, events=events, properties=properties, user_scope=user_scope, segments=segments)
 
 
 def _event_row(event: EventSpec) -> list[str]:
@@ -241,18 +299,33 @@ def _property_row(spec: PropertySpec) -> list[str]:
     return [spec.name, spec.type, spec.description, spec.constraint.text()]
 
 
+def _segment_row(spec: SegmentSpec) -> list[str]:
+    return [spec.name, spec.based_on.value, _number_text(spec.share), *(
+        "" if value is None else _number_text(value)
+        for value in (spec.daily_activity, spec.sessions_per_day, spec.events_per_session, spec.payer_share)
+    ), spec.description]
+
+
 def write_taxonomy_csv(taxonomy: Taxonomy, directory: str | Path) -> Path:
-    """Writes `<name>_events.csv` and `<name>_properties.csv`; returns the events file's path."""
+    """Writes `<name>_events.csv` and `<name>_properties.csv` (and its `user_properties` and `segments` tables
+    where it has them); returns the events file's path."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    user_scope = taxonomy.user_scope or frozenset()
     tables = {
         "events": (EVENT_COLUMNS, [_event_row(e) for e in taxonomy.events]),
-        "properties": (PROPERTY_COLUMNS, [_property_row(p) for p in taxonomy.properties]),
+        "properties": (PROPERTY_COLUMNS, [_property_row(p) for p in taxonomy.properties if p.name not in user_scope]),
     }
+    if taxonomy.user_scope is not None:
+        tables["user_properties"] = (PROPERTY_COLUMNS,
+                                     [_property_row(p) for p in taxonomy.properties if p.name in user_scope])
+    if taxonomy.segments:
+        columns = (*SEGMENT_COLUMNS, "daily_activity", "sessions_per_day", "events_per_session", "payer_share",
+                   "description")
+        tables["segments"] = (columns, [_segment_row(spec) for spec in taxonomy.segments])
     for table, (header, rows) in tables.items():
         with (directory / f"{taxonomy.name}_{table}.csv").open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(header)
             writer.writerows(rows)
     return directory / f"{taxonomy.name}_events.csv"
-

@@ -87,7 +87,7 @@ def free_rows(
     session = sessions["session"].to_numpy()
     segments = arrays.segment[users]
     for segment, profile in rules.segments.items():
-        in_segment = segments == segment.value
+        in_segment = segments == str(segment)
         for level in np.unique(stage[in_segment]):
             mask = in_segment & (stage == level)
             allowed = [

@@ -56,7 +56,7 @@ def event_plans(rules: RuleSet, users: pl.DataFrame, arrays: UserArrays, seed: i
     multiplier = np.ones(len(arrays.index))
     activity = np.ones(len(arrays.index))
     for segment, profile in rules.segments.items():
-        mask = arrays.segment == segment.value
+        mask = arrays.segment == str(segment)
         multiplier[mask] = profile.rate_multiplier
         activity[mask] = profile.daily_activity
     plans = {}

@@ -23,15 +23,15 @@ from gamestats_assets.generator.knowledge import (
 )
 from gamestats_assets.generator.fakes import draw_faker
 from gamestats_assets.generator.values import draw_choice, draw_range, draw_values
-from gamestats_assets.sources.taxonomy.population import SEGMENT_ORDER, PopulationConfig, segment_ratios
+from gamestats_assets.sources.taxonomy.population import PopulationConfig, segment_ratios
 from gamestats_assets.sources.taxonomy.rules import Operation, RuleSet, Segment
 
 NEVER = date(9999, 12, 31)
 
 
-def _segment_counts(ratios: dict[Segment, float], users: int) -> list[int]:
+def _segment_counts(ratios: dict[str, float], users: int) -> list[int]:
     """Whole user counts per segment closest to the ratios (largest remainder), summing to `users`."""
-    exact = [ratios[segment] * users for segment in SEGMENT_ORDER]
+    exact = [ratio * users for ratio in ratios.values()]
     counts = [int(value) for value in exact]
     by_remainder = sorted(range(len(exact)), key=lambda i: (-(exact[i] - counts[i]), i))
     for index in by_remainder[: users - sum(counts)]:
@@ -44,7 +44,8 @@ def _days(anchor: date, offsets: np.ndarray) -> np.ndarray:
 
 
 def _lifecycle_dates(segments: np.ndarray, config: PopulationConfig, index: np.ndarray) -> dict[str, np.ndarray]:
-    """Install, churn, return and ADVANCED days (ordinals) for each user, by segment."""
+    """Install, churn, return and ADVANCED days (ordinals) for each user, by the lifecycle (built-in segment) the
+    user's segment follows."""
     seed, anchor = config.seed, config.anchor
     draw = [uniform(seed, "lifecycle", index, k) for k in range(4)]
     window = max(config.new_user_window_days, 1)
@@ -67,7 +68,7 @@ def _lifecycle_dates(segments: np.ndarray, config: PopulationConfig, index: np.n
         Segment.RETURNING: (-tenure_long, -(14 + np.floor(draw[1] * (tenure_long - 30))), np.floor(draw[2] * window)),
     }
     for segment, (install_offset, churn_offset, return_offset) in plans.items():
-        mask = segments == segment.value
+        mask = segments == str(segment)
         install[mask] = _days(anchor, install_offset[mask])
         if churn_offset is not None:
             churn[mask] = _days(anchor, churn_offset[mask])
@@ -129,12 +130,14 @@ def build_users(rules: RuleSet, config: PopulationConfig) -> pl.DataFrame:
     install), and `target.<property>` for properties whose growth is fitted to the segment's range.
     """
     seed = config.seed
-    counts = _segment_counts(segment_ratios(rules, config), config.users)
-    ordered = np.repeat(np.array([s.value for s in SEGMENT_ORDER], dtype=object), counts)
+    ratios = segment_ratios(rules, config)
+    counts = _segment_counts(ratios, config.users)
+    ordered = np.repeat(np.array([str(s) for s in ratios], dtype=object), counts)
     index = np.arange(config.users, dtype=np.int64)
     segments = ordered[np.argsort(hash_keys(seed, "shuffle", index), kind="stable")]
-    dates = _lifecycle_dates(segments, config, index)
-    is_new = segments == Segment.NEW.value
+    lifecycles = lifecycle_of(rules, segments)
+    dates = _lifecycle_dates(lifecycles, config, index)
+    is_new = lifecycles == Segment.NEW.value
     tutorial_completed = ~is_new | (uniform(seed, "tutorial", index) < rules.tutorial_completion)
     payer = uniform(seed, "payer", index) < _payer_shares(rules, segments)
 
@@ -164,11 +167,19 @@ def build_users(rules: RuleSet, config: PopulationConfig) -> pl.DataFrame:
     return pl.DataFrame(columns)
 
 
+def lifecycle_of(rules: RuleSet, segments: np.ndarray) -> np.ndarray:
+    """The lifecycle (built-in segment name) each user's segment follows."""
+    lifecycles = segments.astype(object).copy()
+    for name, profile in rules.segments.items():
+        lifecycles[segments == str(name)] = profile.base.value
+    return lifecycles
+
+
 def _payer_shares(rules: RuleSet, segments: np.ndarray) -> np.ndarray:
     """Per user, the payer share of the user's segment (0 for segments without a profile)."""
     shares = np.zeros(len(segments))
     for segment, profile in rules.segments.items():
-        shares[segments == segment.value] = profile.payer_share
+        shares[segments == str(segment)] = profile.payer_share
     return shares
 
 
@@ -236,7 +247,7 @@ def _user_properties(
 def _segment_range_draw(rules, rule, segments: np.ndarray, draws: np.ndarray) -> np.ndarray:
     values = np.zeros(len(segments), dtype=np.float64)
     for segment, profile in rules.segments.items():
-        mask = segments == segment.value
+        mask = segments == str(segment)
         low, high = profile.property_ranges.get(rule.property, (rule.low, rule.high))
         values[mask] = draw_range(rule, draws[mask], low, high)
     return values

@@ -18,12 +18,17 @@ class PopulationConfig:
     users: int
     seed: int
     anchor: date
-    segment_ratios: dict[Segment, float] | None = None
+    segment_ratios: dict[str, float] | None = None
     new_user_window_days: int = 7
 
 
-def segment_ratios(rules: RuleSet, config: PopulationConfig) -> dict[Segment, float]:
+def segment_order(rules: RuleSet) -> list[str]:
+    """The built-in segments in their order, then the taxonomy's own in the rule set's order."""
+    return [*SEGMENT_ORDER, *(name for name in rules.segments if name not in SEGMENT_ORDER)]
+
+
+def segment_ratios(rules: RuleSet, config: PopulationConfig) -> dict[str, float]:
     """The segment mix asked for: the config's ratios if given, else the rule set's, normalised to sum to 1."""
     ratios = config.segment_ratios or {segment: profile.ratio for segment, profile in rules.segments.items()}
     total = sum(ratios.values())
-    return {segment: ratios.get(segment, 0.0) / total for segment in SEGMENT_ORDER}
+    return {segment: ratios.get(segment, 0.0) / total for segment in segment_order(rules)}

@@ -14,7 +14,8 @@ from typing import Any
 
 
 class Segment(StrEnum):
-    """Behavioural segment of a user, as of the population's anchor date."""
+    """Behavioural segment of a user, as of the population's anchor date: the six lifecycles every segment follows
+    (a taxonomy's own segments are each based on one of them, see `SegmentProfile.lifecycle`)."""
 
     NEW = "NEW"
     ACTIVE = "ACTIVE"
@@ -147,10 +148,12 @@ class UpdateRule:
 
 @dataclass(frozen=True)
 class SegmentProfile:
-    """How one segment behaves: share, property ranges, session shape, typical sequence, event mix, and
-    `payer_share`, the share of its users who ever buy (only they do the rule set's purchase events)."""
+    """How one segment behaves: share, property ranges, session shape, typical sequence, event mix,
+    `payer_share`, the share of its users who ever buy (only they do the rule set's purchase events), and
+    `lifecycle`, the built-in segment whose install, churn and return dates a taxonomy's own segment follows
+    (empty for the built-in segments themselves)."""
 
-    segment: Segment
+    segment: str
     ratio: float
     daily_activity: float
     sessions_per_day: float
@@ -160,6 +163,17 @@ class SegmentProfile:
     typical_sequence: tuple[str, ...]
     event_probabilities: dict[str, float]
     payer_share: float = 1.0
+    lifecycle: str = ""
+
+    @property
+    def base(self) -> Segment:
+        """The built-in segment whose lifecycle this one follows."""
+        return Segment(self.lifecycle or self.segment)
+
+
+def segment_key(name: str) -> str:
+    """A segment's key in `RuleSet.segments`: the `Segment` for a built-in name, the name itself for a taxonomy's."""
+    return Segment(name) if name in Segment.__members__ else name
 
 
 @dataclass(frozen=True)
@@ -178,7 +192,7 @@ class RuleSet:
     onboarding: tuple[str, ...]
     funnels: tuple[Funnel, ...]
     updates: tuple[UpdateRule, ...]
-    segments: dict[Segment, SegmentProfile]
+    segments: dict[str, SegmentProfile]
     retention_d1: float = 0.4
     retention_d7: float = 0.15
     tutorial_completion: float = 0.85
@@ -198,6 +212,10 @@ class RuleSet:
                     required.setdefault(dropout, set()).add(funnel.steps[index])
         return {event: tuple(sorted(events)) for event, events in required.items()}
 
+    def based_on(self, lifecycle: Segment) -> list[str]:
+        """The segments (built-in and the taxonomy's) that follow `lifecycle`."""
+        return [str(name) for name, profile in self.segments.items() if profile.base == lifecycle]
+
     def user_properties(self) -> list[str]:
         return [name for name, rule in self.values.items() if rule.scope == "user"]
 
@@ -209,7 +227,7 @@ class RuleSet:
                    "properties": list(rule.properties)}
             for name, rule in self.events.items()
         }
-        data["segments"] = {segment.value: _profile_dict(profile) for segment, profile in self.segments.items()}
+        data["segments"] = {str(segment): _profile_dict(profile) for segment, profile in self.segments.items()}
         data["prerequisites"] = {event: list(events) for event, events in self.prerequisites().items()}
         return _plain(data)
 
@@ -239,7 +257,7 @@ class RuleSet:
             updates=tuple(
                 UpdateRule(**{**u, "operation": Operation(u["operation"])}) for u in data["updates"]
             ),
-            segments={Segment(name): _profile(profile) for name, profile in data["segments"].items()},
+            segments={segment_key(name): _profile(profile) for name, profile in data["segments"].items()},
             purchase_events=tuple(data.get("purchase_events", ())),
             retention_d1=data["retention_d1"],
             retention_d7=data["retention_d7"],
@@ -250,13 +268,13 @@ class RuleSet:
 
 def _profile_dict(profile: SegmentProfile) -> dict[str, Any]:
     data = asdict(profile)
-    data["segment"] = profile.segment.value
+    data["segment"] = str(profile.segment)
     return data
 
 
 def _profile(data: dict[str, Any]) -> SegmentProfile:
     return SegmentProfile(
-        segment=Segment(data["segment"]),
+        segment=segment_key(data["segment"]),
         ratio=data["ratio"],
         daily_activity=data["daily_activity"],
         sessions_per_day=data["sessions_per_day"],
@@ -266,6 +284,7 @@ def _profile(data: dict[str, Any]) -> SegmentProfile:
         typical_sequence=tuple(data["typical_sequence"]),
         event_probabilities=dict(data["event_probabilities"]),
         payer_share=data.get("payer_share", 1.0),
+        lifecycle=data.get("lifecycle", ""),
     )
 
 

@@ -29,7 +29,7 @@ def _tracks(events: pl.DataFrame) -> pl.DataFrame:
 def segment_mix(users: pl.DataFrame, rules: RuleSet, config: PopulationConfig) -> pl.DataFrame:
     """Per segment: the asked share (`target`), the realized share of the population and the difference."""
     asked = pl.DataFrame({
-        "segment": [s.value for s in segment_ratios(rules, config)],
+        "segment": [str(s) for s in segment_ratios(rules, config)],
         "target": list(segment_ratios(rules, config).values()),
     })
     realized = users.group_by("segment").agg(pl.len().alias("users"))
@@ -104,7 +104,7 @@ def payer_share(events: pl.DataFrame, users: pl.DataFrame, rules: RuleSet) -> pl
     (`realized`), the configured `target` payer share, and `unflagged_payers` (buyers whose population
     `payer` flag is false, which must be 0)."""
     targets = pl.DataFrame({
-        "segment": [segment.value for segment in rules.segments],
+        "segment": [str(segment) for segment in rules.segments],
         "target": [profile.payer_share for profile in rules.segments.values()],
     })
     payer = pl.col("payer") if "payer" in users.columns else pl.lit(True).alias("payer")
