@@ -106,7 +106,8 @@ def endpoints(pg_url: str) -> dict[str, tuple[str, dict, str, tuple]]:
 
 def scaled_endpoints(pg_url: str) -> dict[str, tuple[str, dict, str, tuple | dict]]:
     """The Rocket League and Lineage 2M endpoints over the scaled tables (`serve_data`), as `endpoints` gives them."""
-    from gamestats_assets.serve.queries.rocket import COMPARISON, percentile_of
+    from gamestats_assets.serve.queries.rocket import percentile_of
+    from gamestats_assets.serve.queries.rocket_analytics import COMPARISON
 
     with psycopg.connect(pg_url) as conn:
         player, replay = conn.execute("SELECT player_id, match_id FROM rocket.player_stats ORDER BY date DESC, "

@@ -335,8 +335,8 @@ def _run_api(prepared: PreparedEnvironment, host: str, port: int, workers: int, 
     """Serve the API and pages on `host:port` until SIGTERM or Ctrl-C."""
     import uvicorn
 
-    from gamestats_assets.serve.protocol import BoundedHeaders
-    from gamestats_assets.serve.settings import ServeSettings
+    from gamestats_assets.serve.core.protocol import BoundedHeaders
+    from gamestats_assets.serve.core.settings import ServeSettings
 
     try:
         serve_settings = ServeSettings.from_env(prepared.pg_url)
@@ -567,7 +567,7 @@ def accounts() -> None:
 @contextmanager
 def _accounts_connection():
     """A connection to the platform's PostgreSQL, migrated; an account error is the user's."""
-    from gamestats_assets.serve.accounts import AccountError
+    from gamestats_assets.serve.core.accounts import AccountError
 
     try:
         url = resolve_url(Settings.from_env())
@@ -584,7 +584,7 @@ def _accounts_connection():
 @click.option("--player", "player_ids", multiple=True, help="A player id the account acts for (repeat for more).")
 def accounts_create(name: str, role: str, player_ids: tuple[str, ...]) -> None:
     """Create account NAME and print its API key (shown only now; PostgreSQL keeps its hash)."""
-    from gamestats_assets.serve import accounts as store
+    from gamestats_assets.serve.crud import accounts as store
 
     with _accounts_connection() as conn:
         key = store.create(conn, name, role, player_ids)
@@ -596,7 +596,7 @@ def accounts_create(name: str, role: str, player_ids: tuple[str, ...]) -> None:
 @click.argument("name")
 def accounts_revoke(name: str) -> None:
     """Revoke account NAME and every key of it (the account stays listed, revoked)."""
-    from gamestats_assets.serve import accounts as store
+    from gamestats_assets.serve.crud import accounts as store
 
     with _accounts_connection() as conn:
         store.revoke(conn, name)
@@ -606,7 +606,7 @@ def accounts_revoke(name: str) -> None:
 @accounts.command("list")
 def accounts_list() -> None:
     """The accounts with their role, player ids and keys in use."""
-    from gamestats_assets.serve import accounts as store
+    from gamestats_assets.serve.queries import accounts as store
 
     with _accounts_connection() as conn:
         rows = store.listed(conn)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from gamestats_assets.manual.markdown import cell, paragraphs, table
-from gamestats_assets.serve.contract import EVERY_REQUEST, KEYED
+from gamestats_assets.serve.core.contract import EVERY_REQUEST, KEYED
 
 REF = "#/components/schemas/"
 COMMON = ("Problem", "Invalids", "Invalid")
@@ -19,7 +19,7 @@ RULES = "../rules.md"
 def document() -> dict[str, Any]:
     """The OpenAPI document of the app as `gamestats serve` builds it (no database is opened to build it)."""
     from gamestats_assets.serve.app import create_app
-    from gamestats_assets.serve.settings import ServeSettings
+    from gamestats_assets.serve.core.settings import ServeSettings
 
     return create_app(ServeSettings(pg_url="postgresql://reference@127.0.0.1/reference")).openapi()
 

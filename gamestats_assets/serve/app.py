@@ -17,54 +17,38 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from gamestats_assets.serve import (
-    admin,
-    admin_accounts,
-    admin_decisions,
-    admin_roster,
-    catalog,
-    contract,
-    errors,
-    health,
-    l2m,
-    l2m_board,
-    l2m_cohorts,
-    l2m_economy,
-    lol,
-    lol_findings,
-    lol_query,
-    metrics,
-    pubg,
-    player_deletion,
-    pubg_match,
-    pubg_player,
-    rocket,
-    rocket_conflicts,
-    rocket_frames,
-    rocket_heatmap,
-    rocket_imports,
-    rocket_leaderboards,
-    rocket_outlook,
-    rocket_profile,
-)
-from gamestats_assets.serve.alerts import start_alerts
-from gamestats_assets.serve.docs_bundle import serve_redoc_bundle
-from gamestats_assets.serve.doors import BodyLimit, KeyFirst, PrintableParameters, SecurityHeaders
-from gamestats_assets.serve.guard import BudgetUnavailable, KeyChecks, SharedBudget, retry_after
-from gamestats_assets.serve.fastpath import CachedAnswers, PublishClock
-from gamestats_assets.serve.metrics import MeasuredRequests
-from gamestats_assets.serve.parse_ahead import AheadParser
+from gamestats_assets.serve.core import contract, errors
+from gamestats_assets.serve.core.alerts import start_alerts
+from gamestats_assets.serve.core.docs_bundle import serve_redoc_bundle
+from gamestats_assets.serve.core.doors import BodyLimit, KeyFirst, PrintableParameters, SecurityHeaders
+from gamestats_assets.serve.core.fastpath import CachedAnswers, PublishClock
+from gamestats_assets.serve.core.guard import BudgetUnavailable, KeyChecks, SharedBudget, retry_after
+from gamestats_assets.serve.core.metrics import MeasuredRequests, measured
+from gamestats_assets.serve.core.parse_ahead import AheadParser
+from gamestats_assets.serve.core.reader import READER_ROLE, PublishRace, Reader
+from gamestats_assets.serve.core.settings import ServeSettings
+from gamestats_assets.serve.core.site import mount_pages
+from gamestats_assets.serve.intake.rocket_landing import land_waiting_uploads
 from gamestats_assets.serve.queries import NotFound
-from gamestats_assets.serve.reader import READER_ROLE, PublishRace, Reader
-from gamestats_assets.serve.settings import ServeSettings
-from gamestats_assets.serve.site import mount_pages
+from gamestats_assets.serve.routes import catalog, health, operations
+from gamestats_assets.serve.routes import players as deletion
+from gamestats_assets.serve.routes.admin import accounts, pubg_decisions, pubg_roster, pubg_schedule
+from gamestats_assets.serve.routes.l2m import board, cohorts, economy, kpis
+from gamestats_assets.serve.routes.lol import champions, findings, query, tier_list
+from gamestats_assets.serve.routes.pubg import decisions, leaderboards, matches, rounds
+from gamestats_assets.serve.routes.pubg import players as pubg_players
+from gamestats_assets.serve.routes.rocket import analytics, conflicts, imports, replays, stats, training, uploads
+from gamestats_assets.serve.routes.rocket import leaderboards as rocket_leaderboards
+from gamestats_assets.serve.routes.rocket import players as rocket_players
 from gamestats_assets.sources.replays.parsed import ahead_folder
 
-ROUTERS = (health.router, pubg.router, pubg_match.router, pubg_player.router, catalog.router, admin.router,
-           admin_decisions.router, admin_roster.router, admin_accounts.router, rocket.router, rocket_imports.router,
-           rocket_leaderboards.router, rocket_outlook.router, rocket_conflicts.router, rocket_heatmap.router, rocket_frames.router,
-           rocket_profile.router, lol.router, lol_query.router, lol_findings.router, l2m.router, l2m_cohorts.router,
-           l2m_board.router, l2m_economy.router, player_deletion.router, metrics.router)
+ROUTERS = (health.router, leaderboards.router, matches.router, rounds.router, decisions.router, pubg_players.router,
+           catalog.router, pubg_schedule.router, pubg_decisions.router, pubg_roster.router, accounts.router,
+           uploads.router, stats.router, rocket_players.router, replays.router, analytics.router, training.router,
+           imports.router, rocket_leaderboards.router, conflicts.router, champions.router, tier_list.router,
+           query.router, findings.router, kpis.router, cohorts.router, board.router, economy.router, deletion.router,
+           operations.router)
+"""Every router, one a resource (`routes/`), in the order the OpenAPI document lists their operations."""
 UPLOADS = ("/api/v1/rocket/replays/upload",)
 """The routes whose body is a file, bounded by `max_upload_bytes` rather than `max_body_bytes`."""
 DOCS_STATIC = "/docs/static"
@@ -111,8 +95,8 @@ def create_app(settings: ServeSettings) -> FastAPI:
     async def lifespan(app: FastAPI):
         app.state.reader.open()
         app.state.keys.open()
-        waiting = asyncio.create_task(rocket.land_waiting_uploads(app))
-        alerting = start_alerts(app, app.state.metrics)
+        waiting = asyncio.create_task(land_waiting_uploads(app.state.settings, app.state.ahead))
+        alerting = start_alerts(app.state.reader, app.state.settings, app.state.metrics)
         try:
             yield
         finally:
@@ -135,7 +119,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
     app.state.dagster_instance = dagster_instance
     app.state.clock = PublishClock(settings.pg_url, READER_ROLE)
     app.state.ahead = AheadParser(ahead_folder(settings.data_dir))
-    app.state.metrics = metrics.measured(app)
+    app.state.metrics = measured(app, app.state.reader, settings, lambda: app.state.dagster_instance)
     for router in ROUTERS:
         app.include_router(router)
     errors.install(app)

@@ -14,7 +14,7 @@ from gamestats_assets.defs.rocket.transforms.peers import (
     peer_partials,
     peer_stats,
 )
-from gamestats_assets.serve.queries.rocket import without
+from gamestats_assets.serve.queries.rocket_analytics import without
 
 STATS = pl.DataFrame({
     "match_id": ["m1", "m2", "m1", "m1", "m2", "m1", "m1"],

@@ -19,7 +19,7 @@ from gamestats_assets.defs.pubg.assets import LANDING
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets.serve.app import create_app
-from gamestats_assets.serve.settings import ServeSettings
+from gamestats_assets.serve.core.settings import ServeSettings
 from gamestats_assets_tests.conftest import built_once, database_url, fresh_database
 from gamestats_assets_tests.pubg.test_pipeline import run_matches, run_snapshots
 from gamestats_assets_tests.runs import execute_assets

@@ -14,7 +14,7 @@ import pytest
 import uvicorn
 
 from gamestats_assets.serve.app import create_app
-from gamestats_assets.serve.settings import ServeSettings
+from gamestats_assets.serve.core.settings import ServeSettings
 from gamestats_assets_tests.serve.chromium import DESKTOP, PHONE, Browser, chromium_or_skip
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-screenshots"

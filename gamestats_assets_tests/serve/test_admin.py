@@ -17,7 +17,7 @@ from gamestats_assets.definitions import location_resources
 from gamestats_assets.defs.pubg.assets import LANDING
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import connect
-from gamestats_assets.serve import accounts
+from gamestats_assets.serve.crud import accounts
 from gamestats_assets.sources.pubg.reference import REFERENCE_DIR
 from gamestats_assets_tests.pubg.test_pipeline import run_matches, run_snapshots
 from gamestats_assets_tests.serve.chromium import DESKTOP
@@ -788,7 +788,7 @@ def test_a_decision_whose_match_run_failed_is_said_failed_and_blocks_no_later_on
     """Fault injection: the run of a decision's match fails. The tables are still rebuilt once it ended (a failed
     run never blocks the decisions after it), and the decision is reported `failed`, not `applied`."""
     from gamestats_assets.definitions import defs
-    from gamestats_assets.serve.admin_decisions import with_status
+    from gamestats_assets.serve.routes.admin.pubg_decisions import with_status
     from gamestats_assets.sources.pubg.decisions import DECISION_STEP_TAG, DECISION_TAG
 
     url = published["pg_url"]

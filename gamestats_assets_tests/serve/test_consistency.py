@@ -12,7 +12,7 @@ import polars as pl
 import psycopg
 
 from gamestats_assets.lib.publish import publisher
-from gamestats_assets.serve.fastpath import PUBLISHES_HEADER, CachedAnswers
+from gamestats_assets.serve.core.fastpath import PUBLISHES_HEADER, CachedAnswers
 from gamestats_assets_tests.serve.conftest import TOKEN
 
 TEAMS = "/api/v1/tournaments/leaderboard/teams"

@@ -11,10 +11,12 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
 
-from gamestats_assets.serve import guard, health
+from gamestats_assets.serve import deps
 from gamestats_assets.serve.app import ROUTERS, create_app
-from gamestats_assets.serve.contract import EVERY_REQUEST, KEYED, examples, operations
-from gamestats_assets.serve.settings import ServeSettings
+from gamestats_assets.serve.core import guard
+from gamestats_assets.serve.core.contract import EVERY_REQUEST, KEYED, examples, operations
+from gamestats_assets.serve.core.settings import ServeSettings
+from gamestats_assets.serve.routes import health
 
 PROBLEM, INVALIDS = "#/components/schemas/Problem", "#/components/schemas/Invalids"
 
@@ -31,9 +33,9 @@ def routes() -> dict[tuple[str, str], APIRoute]:
 
 
 def needs_a_key(route: APIRoute) -> bool:
-    """Whether `route` depends on who the request acts as (`guard.principal`), directly or through a role."""
+    """Whether `route` depends on who the request acts as (`deps.principal`), directly or through a role."""
     def calls(dependant) -> bool:
-        return any(d.call is guard.principal or calls(d) for d in dependant.dependencies)
+        return any(d.call is deps.principal or calls(d) for d in dependant.dependencies)
 
     return calls(route.dependant)
 

@@ -25,10 +25,10 @@ from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
 
 from gamestats_assets.lib.intake.tracking import PLAYER_TAG
-from gamestats_assets.serve.accounts import KEY
+from gamestats_assets.serve.core.accounts import KEY
 from gamestats_assets.serve.app import ROUTERS, UPLOADS, create_app
-from gamestats_assets.serve.contract import EXAMPLES
-from gamestats_assets.serve.settings import ServeSettings
+from gamestats_assets.serve.core.contract import EXAMPLES
+from gamestats_assets.serve.core.settings import ServeSettings
 from gamestats_assets.sources.ballchasing.client import TOKEN_ENV, URL_ENV
 from gamestats_assets_tests.rocket.conftest import REPLAYS
 from gamestats_assets.sources.replays.header import read_header_alone

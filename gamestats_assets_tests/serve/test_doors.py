@@ -18,7 +18,7 @@ import psutil
 import psycopg
 import pytest
 
-from gamestats_assets.serve.site import PAGES
+from gamestats_assets.serve.core.site import PAGES
 from gamestats_assets_tests.serve.conftest import TOKEN
 from gamestats_assets_tests.serve.running import response_head, serving
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import psycopg
 from fastapi.testclient import TestClient
 
-from gamestats_assets.serve import accounts
+from gamestats_assets.serve.crud import accounts
 from gamestats_assets.serve.app import create_app
-from gamestats_assets.serve.settings import ServeSettings
+from gamestats_assets.serve.core.settings import ServeSettings
 from gamestats_assets_tests.serve.conftest import TOKEN, client_for
 
 ADMIN = "/api/v1/admin/pubg"

@@ -11,7 +11,7 @@ import json
 import psycopg
 import pytest
 
-from gamestats_assets.serve import l2m_targets
+from gamestats_assets.serve.core import l2m_targets
 from gamestats_assets_tests.serve.conftest import DAY, client_for
 from gamestats_assets_tests.serve.l2m_weeks import LAST_DAY, l2m_weeks  # noqa: F401 (the module's fixture)
 

@@ -12,7 +12,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from gamestats_assets.lib.deploy.alerts import ALERT_WEBHOOK_ENV, build_alert_sensors
-from gamestats_assets.serve.metrics import UNMATCHED
+from gamestats_assets.serve.core.metrics import UNMATCHED
 from gamestats_assets_tests.alert_receiver import receiving
 from gamestats_assets_tests.serve.conftest import TOKEN
 from gamestats_assets_tests.serve.pages import served

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from gamestats_assets.lib.core.columns import BIGINT, DATE, TEXT
 from gamestats_assets.serve.app import ROUTERS
-from gamestats_assets.serve.models import columns_of, envelope, field, row
+from gamestats_assets.serve.core.models import columns_of, envelope, field, row
 from gamestats_assets.serve.queries import Query
 
 COLUMNS = {"date": DATE, "player_id": TEXT.required, "games": BIGINT("games played")}

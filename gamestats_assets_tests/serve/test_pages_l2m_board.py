@@ -12,7 +12,7 @@ import json
 import psycopg
 import pytest
 
-from gamestats_assets.serve.l2m_targets import PACKAGED
+from gamestats_assets.serve.core.l2m_targets import PACKAGED
 from gamestats_assets_tests.serve.l2m_weeks import LAST_DAY, l2m_weeks  # noqa: F401 (the module's fixture)
 from gamestats_assets_tests.serve.pages import (SCREENSHOTS, at_phone_width, browser, check, clean_load, cut_elements,
                                                 served)

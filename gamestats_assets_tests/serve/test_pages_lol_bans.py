@@ -12,7 +12,7 @@ from urllib.parse import quote
 import psycopg
 import pytest
 
-from gamestats_assets.serve.queries.lol_finding_sources import ROLE_NAMES
+from gamestats_assets.serve.queries.lol_finding_phrases import ROLE_NAMES
 from gamestats_assets_tests.serve.pages import at_phone_width, browser, check, clean_load, served
 
 

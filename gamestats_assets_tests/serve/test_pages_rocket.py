@@ -22,7 +22,7 @@ from scipy.stats import t
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.generator.emitters.rocket import generate_replays
 from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.serve import accounts
+from gamestats_assets.serve.crud import accounts
 from gamestats_assets.sources.ballchasing.measures import STATS
 from gamestats_assets.sources.ballchasing.names import playlist_name
 from gamestats_assets.sources.ballchasing.ranks import THIN_GAMES, rank_document

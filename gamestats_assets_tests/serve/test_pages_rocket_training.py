@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from gamestats_assets.lib.core.stats import wilson_bounds
-from gamestats_assets.serve import accounts
+from gamestats_assets.serve.crud import accounts
 from gamestats_assets.sources.ballchasing.measures import SKILL_INDICATORS, STATS
 from gamestats_assets_tests.serve.chromium import DESKTOP, PHONE
 from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, clean_load, cut_elements, served

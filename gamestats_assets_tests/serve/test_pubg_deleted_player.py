@@ -8,7 +8,7 @@ import dagster as dg
 from fastapi.testclient import TestClient
 
 from gamestats_assets.serve.app import create_app
-from gamestats_assets.serve.settings import ServeSettings
+from gamestats_assets.serve.core.settings import ServeSettings
 from gamestats_assets_tests.serve.conftest import TOKEN
 
 PLAYERS = "/api/v1/tournaments/leaderboard/players"

@@ -15,7 +15,7 @@ import pytest
 from pydantic import BaseModel, TypeAdapter
 
 from gamestats_assets.lib.publish import publisher
-from gamestats_assets.serve.reader import Answer, AnswerCache, PublishRace, Reader, footprint
+from gamestats_assets.serve.core.reader import Answer, AnswerCache, PublishRace, Reader, footprint
 
 TABLES = ("pubg.players", "pubg.tournament_rounds")
 

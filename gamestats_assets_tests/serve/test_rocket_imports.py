@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from gamestats_assets.serve import rocket_imports
+from gamestats_assets.serve.routes.rocket import imports as rocket_imports
 from gamestats_assets.sources.ballchasing.client import TOKEN_ENV, URL_ENV
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
 from gamestats_assets_tests.rocket.conftest import BALLCHASING

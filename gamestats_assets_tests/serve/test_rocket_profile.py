@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from gamestats_assets.serve import accounts
+from gamestats_assets.serve.crud import accounts
 from gamestats_assets.serve.queries.rocket_game import PACKS_PER_HINT, packs_for
 from gamestats_assets.sources.ballchasing.measures import SKILL_INDICATORS, STATS
 from gamestats_assets.sources.ballchasing.ranks import rank_document

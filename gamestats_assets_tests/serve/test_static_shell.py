@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gamestats_assets.serve.site import PAGES
+from gamestats_assets.serve.core.site import PAGES
 
 IMPORT = re.compile(r'^import\s[^;]*?from\s+"\./([\w.]+)";', re.M | re.S)
 

@@ -13,7 +13,7 @@ import psycopg
 from psycopg import sql
 from pydantic import TypeAdapter
 
-from gamestats_assets.serve.reader import Answer, Reader, Until
+from gamestats_assets.serve.core.reader import Answer, Reader, Until
 
 
 class NotFound(LookupError):

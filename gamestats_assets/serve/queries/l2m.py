@@ -8,7 +8,7 @@ import datetime as dt
 import psycopg
 
 from gamestats_assets.published.l2m import COLUMNS
-from gamestats_assets.serve.models import columns_of, field, row, shape
+from gamestats_assets.serve.core.models import columns_of, field, row, shape
 from gamestats_assets.serve.queries import NotFound, Query, query
 
 KPIS = "l2m.l2m_daily_kpis"

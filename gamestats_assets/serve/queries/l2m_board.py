@@ -15,8 +15,8 @@ from typing import Literal
 import psycopg
 
 from gamestats_assets.lib.core.stats import wilson_bounds
-from gamestats_assets.serve.l2m_targets import METRICS, PeriodTargets
-from gamestats_assets.serve.models import field, fields_of, shape
+from gamestats_assets.serve.core.l2m_targets import METRICS, PeriodTargets
+from gamestats_assets.serve.core.models import field, fields_of, shape
 from gamestats_assets.serve.queries import Query, query
 from gamestats_assets.serve.queries.l2m import KPIS, known_server
 

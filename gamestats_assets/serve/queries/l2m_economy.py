@@ -9,7 +9,7 @@ import datetime as dt
 
 import psycopg
 
-from gamestats_assets.serve.models import field, shape
+from gamestats_assets.serve.core.models import field, shape
 from gamestats_assets.serve.queries import query
 from gamestats_assets.serve.queries.l2m import KPIS, known_server
 from gamestats_assets.serve.queries.l2m_board import CUMULATIVE

@@ -11,11 +11,11 @@ import polars as pl
 import psycopg
 from psycopg import sql
 
-from gamestats_assets.sources.riot.league import ALL, SLICES
 from gamestats_assets.published.lol import COLUMNS
-from gamestats_assets.serve.models import columns_of, field, paged, row, shape
+from gamestats_assets.serve.core.models import columns_of, field, paged, row, shape
 from gamestats_assets.serve.queries import NotFound, Query, page, query
 from gamestats_assets.sources.riot.compound import CompoundResult, compound_query, nested
+from gamestats_assets.sources.riot.league import ALL, SLICES
 
 Champion = row("LolChampion", COLUMNS["patch_trend"], "champion_name", doc="A champion published, with its games",
                games=field(int, "its counted games over every queue and patch"),

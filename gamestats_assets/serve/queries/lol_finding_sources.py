@@ -17,14 +17,34 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import psycopg
 
-from gamestats_assets.lib.core.stats import Z_95, benjamini_hochberg, fisher_bounds, newcombe_bounds, wilson_bounds
-from gamestats_assets.serve.queries.lol_findings import SIGNIFICANT, Source, phrase_q
-from gamestats_assets.sources.riot.league import ALL, BANDS, TIERS
+from gamestats_assets.lib.core.stats import Z_95, fisher_bounds, newcombe_bounds, wilson_bounds
+from gamestats_assets.serve.queries.lol_finding_games import (
+    NGRAM_MEASURES,
+    build_path_findings,
+    coordination_findings,
+    objective_tree_findings,
+    skill_ngram_findings,
+)
+from gamestats_assets.serve.queries.lol_finding_phrases import (
+    Q,
+    binomial_p,
+    finding,
+    games,
+    interval,
+    objective_name,
+    pct,
+    proportion_p,
+    role_in,
+    role_of,
+    signed,
+    tier_of,
+    where,
+    with_q,
+)
+from gamestats_assets.serve.queries.lol_findings import Source, phrase_q
 
-ROLE_NAMES = {"TOP": "Top", "JUNGLE": "Jungle", "MIDDLE": "Mid", "BOTTOM": "Bot", "UTILITY": "Support"}
 VARIABLE_NAMES = {"kills": "kills", "deaths": "deaths", "assists": "assists", "kda": "KDA",
                   "dpm": "damage per minute", "gold_per_min": "gold per minute", "cs_per_min": "CS per minute",
                   "vision_per_min": "wards placed and killed per minute",
@@ -34,45 +54,6 @@ TERM_NAMES = {"gold_diff_k": "each 1,000 gold ahead", "xp_diff_k": "each 1,000 e
               "kills_diff": "each kill ahead", "dragons_diff": "each dragon ahead",
               "heralds_diff": "each Rift Herald ahead", "towers_diff": "each tower ahead"}
 QUARTERS = {1: "the lowest quarter", 2: "the second quarter", 3: "the third quarter", 4: "the highest quarter"}
-
-
-def pct(share: float) -> str:
-    return f"{share * 100:.1f} %"
-
-
-def signed(value: float, digits: int = 1) -> str:
-    """A difference with its sign, a minus as a minus."""
-    return f"{value:+,.{digits}f}".replace("-", "−")
-
-
-def interval(low: float, high: float, digits: int = 1, scale: float = 1.0) -> str:
-    return f"[95 % CI {signed(low * scale, digits)} to {signed(high * scale, digits)}]"
-
-
-def games(n: int) -> str:
-    return f"{n:,}"
-
-
-def where(row: dict) -> str:
-    """The queue and patch as a sentence names them: `ranked solo 16.1`."""
-    return f"{row['queue'].replace('_', ' ')} {row['patch']}"
-
-
-def role_of(role: str | None) -> str:
-    return ROLE_NAMES.get(role or "", role or "every role")
-
-
-def role_in(role: str | None) -> str:
-    """A role as a sentence names it after a champion: `top`, `support`, `every role`."""
-    return role_of(role).lower()
-
-
-def finding(row: dict, table: str, kind: str, **values) -> dict:
-    """A finding of `row` (its queue and patch; every rank unless it has a tier), `values` its other fields."""
-    base = {"table": table, "kind": kind, "queue": row["queue"], "patch": row["patch"], "champion": None, "role": None,
-            "tier": row.get("tier") or ALL, "value_with": None, "baseline": None, "n_baseline": None}
-    found = {**base, **values}
-    return {**found, "significant": found["q_value"] < SIGNIFICANT}
 
 
 def pattern_finding(row: dict) -> dict:
@@ -138,38 +119,6 @@ def correlation_findings(conn: psycopg.Connection) -> list[dict]:
                            effect_ci_low=low, effect_ci_high=high, unit="r", n=n, p_value=row["pearson_p"],
                            q_value=row["pearson_q"], sentence=sentence))
     return out
-
-
-Q = "{q}"
-"""Where a sentence made before its table's q says it (`with_q`)."""
-
-
-def with_q(found: list[dict]) -> list[dict]:
-    """`found` with `q_value` (Benjamini–Hochberg over all of them), `significant`, and the q in each sentence."""
-    q = benjamini_hochberg(np.array([f["p_value"] for f in found], dtype=float)) if found else []
-    return [{**f, "q_value": float(value), "significant": float(value) < SIGNIFICANT,
-             "sentence": f["sentence"].replace(Q, phrase_q(float(value)))} for f, value in zip(found, q, strict=True)]
-
-
-def binomial_p(wins: int, n: int) -> float:
-    from scipy import stats
-    return float(stats.binomtest(wins, n, 0.5).pvalue)
-
-
-def proportion_p(wins1: int, n1: int, wins2: int, n2: int) -> float:
-    """The two-proportion z-test's two-sided p (pooled variance), 1 where the rates cannot differ."""
-    from scipy import stats
-    pooled = (wins1 + wins2) / (n1 + n2)
-    error = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    return 1.0 if error == 0 else float(2 * stats.norm.sf(abs(wins1 / n1 - wins2 / n2) / error))
-
-
-OBJECTIVE_NAMES = {"herald": "Rift Herald", "baron": "Baron Nashor", "grubs": "Void Grubs"}
-"""Objectives as a player names them, where the tables name them shorter."""
-
-
-def objective_name(objective: str) -> str:
-    return OBJECTIVE_NAMES.get(objective, objective)
 
 
 def first_taker(row: dict, table: str, kind: str, condition: str, taking: str, p_value: float, q_value: float,
@@ -300,165 +249,6 @@ def win_model_findings(conn: psycopg.Connection) -> list[dict]:
                              condition=row["term"], metric="log_odds", effect=b, effect_ci_low=b - half,
                              effect_ci_high=b + half, unit="log-odds", n=row["n_train"], p_value=row["p_value"],
                              q_value=1.0, sentence=sentence))
-    return with_q(found)
-
-
-TIER_NAMES = {ALL: "all ranks", **{tier.lower(): tier.title() for tier in TIERS},
-              **{f"{band.lower()}_plus": f"{band.title()}+" for band in BANDS}}
-"""The slices of ranked tiers as a sentence names them: `all ranks`, `Emerald`, `Emerald+`."""
-
-
-def tier_of(row: dict) -> str:
-    """The ranks a row's games are of, as a sentence says them."""
-    tier = row.get("tier") or ALL
-    return TIER_NAMES.get(tier, tier)
-
-
-def normal_p(effect: float, low: float, high: float) -> float:
-    """The two-sided p of `effect` from its 95 % normal interval `low` to `high` (its standard error the interval's
-    half over `Z_95`), 1 where the interval has no width."""
-    from scipy import stats
-    error = (high - low) / 2 / Z_95
-    return 1.0 if error <= 0 else float(2 * stats.norm.sf(abs(effect) / error))
-
-
-def build_path_findings(conn: psycopg.Connection) -> list[dict]:
-    """`lol.item_build_stats`, a finding per champion, core path and slice of ranks with a KDA change: the path's mean
-    KDA against the champion's other games as long as its own (the table's difference and normal interval, its
-    p from them and q over every path of the table; the path's KDA said is the other games' plus the difference, as
-    the table compares them), the path's win rate with its Wilson interval and its difference from the champion's
-    games as long beside it."""
-    found = []
-    for row in conn.execute("SELECT * FROM lol.item_build_stats WHERE kda_vs_others IS NOT NULL "
-                            "AND kda_vs_others_ci_low IS NOT NULL AND kda_vs_others_ci_high IS NOT NULL").fetchall():
-        n, n_rest = row["games"], row["champion_games"] - row["games"]
-        effect, low, high = row["kda_vs_others"], row["kda_vs_others_ci_low"], row["kda_vs_others_ci_high"]
-        others = row["others_kda_mean"]
-        sentence = (f"{row['champion_name']}, every role, {tier_of(row)}, {where(row)}: the core path "
-                    f"{row['core_path']} → win rate {pct(row['win_rate'])} [95 % CI {pct(row['win_rate_ci_low'])} to "
-                    f"{pct(row['win_rate_ci_high'])}] ({signed(row['win_rate_vs_same_length'] * 100)} points against "
-                    f"the champion's games as long); KDA {others + effect:.2f} vs {others:.2f} in the "
-                    f"champion's other games as long, {signed(effect, 2)} {interval(low, high, 2)}, "
-                    f"n = {games(n)} vs {games(n_rest)}, {Q}.")
-        found.append(finding(row, "item_build_stats", "build_path", champion=row["champion_name"],
-                             subject=row["champion_name"], condition=row["core_path"], metric="kda",
-                             value_with=others + effect, baseline=others, effect=effect,
-                             effect_ci_low=low, effect_ci_high=high, unit="KDA", n=n, n_baseline=n_rest,
-                             p_value=normal_p(effect, low, high), q_value=1.0, sentence=sentence))
-    return with_q(found)
-
-
-NGRAM_MEASURES = {
-    "skill_ngram_dpm": ("dpm_difference", "dpm_difference_ci_low", "dpm_difference_ci_high", "dpm_p_value",
-                        "dpm_q_value"),
-    "skill_ngram_win_rate": ("win_rate_difference", "difference_ci_low", "difference_ci_high", "p_value",
-                             "q_value")}
-"""Each measure an n-gram of `lol.skill_ngrams` is tested on: its difference, interval, p and q columns."""
-
-
-def ngram_finding(row: dict, kind: str) -> dict:
-    """The finding of one n-gram of `row` on the measure `kind` of `NGRAM_MEASURES`: the n-gram's players against
-    the champion's other players, the table's difference, interval, p and q."""
-    effect_of, low_of, high_of, p_of, q_of = NGRAM_MEASURES[kind]
-    effect, low, high, n, n_rest = row[effect_of], row[low_of], row[high_of], row["games"], row["other_games"]
-    points = " ".join(row["ngram"])
-    if kind == "skill_ngram_dpm":
-        value, baseline, unit = row["dpm_mean"], row["dpm_mean"] - effect, "DPM"
-        said = (f"{value:,.0f} DPM vs {baseline:,.0f} in the champion's other games, {signed(effect, 0)} "
-                f"{interval(low, high, 0)}")
-    else:
-        value, baseline, unit = row["win_rate"], row["win_rate"] - effect, "win rate"
-        said = (f"win rate {pct(value)} vs {pct(baseline)} in the champion's other games, {signed(effect * 100)} "
-                f"points {interval(low, high, scale=100)}")
-    sentence = (f"{row['champion_name']}, every role, all ranks, {where(row)}: {points} among the first nine skill "
-                f"points → {said}, n = {games(n)} vs {games(n_rest)}, {phrase_q(row[q_of])}.")
-    return finding(row, "skill_ngrams", kind, champion=row["champion_name"], subject=row["champion_name"],
-                   condition=row["ngram"], metric=effect_of.removesuffix("_difference"),
-                   value_with=value, baseline=baseline, effect=effect, effect_ci_low=low, effect_ci_high=high,
-                   unit=unit, n=n, n_baseline=n_rest, p_value=row[p_of], q_value=row[q_of], sentence=sentence)
-
-
-def skill_ngram_findings(conn: psycopg.Connection) -> list[dict]:
-    """`lol.skill_ngrams`, two findings per champion's n-gram of its first nine skill points that the table tests:
-    its players' DPM and win rate against the champion's other players (`NGRAM_MEASURES`)."""
-    rows = conn.execute("SELECT * FROM lol.skill_ngrams WHERE p_value IS NOT NULL AND q_value IS NOT NULL "
-                        "AND dpm_p_value IS NOT NULL AND dpm_q_value IS NOT NULL").fetchall()
-    return [ngram_finding(row, kind) for row in rows for kind in NGRAM_MEASURES]
-
-
-def coordination_findings(conn: psycopg.Connection) -> list[dict]:
-    """`lol.coordination_outcomes`, a finding per objective, queue and patch it tests: the Cochran–Armitage slope of
-    its takers' win rate per teammate more near (the table's interval, p and q), each count's win rate beside it.
-    An association: a team ahead both gathers and wins more."""
-    counts: dict[tuple, list[dict]] = {}
-    for row in conn.execute("SELECT * FROM lol.coordination_outcomes WHERE trend_per_teammate IS NOT NULL "
-                            "AND p_value IS NOT NULL AND q_value IS NOT NULL "
-                            "ORDER BY queue, patch, objective, teammates_near").fetchall():
-        counts.setdefault((row["queue"], row["patch"], row["objective"]), []).append(row)
-    found = []
-    for rows in counts.values():
-        row, n = rows[0], sum(r["takes"] for r in rows)
-        effect, low, high = row["trend_per_teammate"], row["trend_ci_low"], row["trend_ci_high"]
-        rates = "; ".join(f"{r['teammates_near']} near: {pct(r['win_rate'])} of {games(r['takes'])}" for r in rows)
-        sentence = (f"Teams, all ranks, {where(row)}: each teammate more near when taking a "
-                    f"{objective_name(row['objective'])} → the takers' win rate {signed(effect * 100)} points "
-                    f"{interval(low, high, scale=100)} ({rates}), n = {games(n)} takes, {phrase_q(row['q_value'])}; "
-                    "an association, not a cause: a team ahead both gathers and wins more.")
-        found.append(finding(row, "coordination_outcomes", "coordination", subject="team",
-                             condition=f"teammates near {row['objective']}", metric="win_rate", effect=effect,
-                             effect_ci_low=low, effect_ci_high=high, unit="win rate", n=n,
-                             p_value=row["p_value"], q_value=row["q_value"], sentence=sentence))
-    return found
-
-
-def rule(leaf: str) -> str:
-    """A leaf of `lol.objective_tree` (`first dragon: blue · first tower: red`) as a rule a player reads."""
-    if leaf == "every game":
-        return "in every game"
-    taken = [part.split(": ") for part in leaf.split(" · ")]
-    return "where " + " and ".join(f"{'nobody' if who == 'none' else who} took the {name}" for name, who in taken)
-
-
-def verdict(row: dict) -> str:
-    """The tree's held-out accuracy against the baseline's, as its paired interval allows saying it."""
-    if row["accuracy_gain_ci_high"] < 0:
-        return "worse than the baseline"
-    if row["accuracy_gain_ci_low"] > 0:
-        return "better than the baseline"
-    return "not told apart from the baseline"
-
-
-def objective_tree_findings(conn: psycopg.Connection) -> list[dict]:
-    """`lol.objective_tree`, a finding per leaf of each queue and patch's tree: blue's win rate in its training games
-    against 50 % (Wilson interval, exact binomial test, q over every leaf), the leaf's call and its held-out games
-    called right, and the tree's held-out accuracy against the baseline's with the paired gain's interval."""
-    rows = conn.execute("SELECT * FROM lol.objective_tree WHERE n_train > 0 ORDER BY queue, patch, leaf").fetchall()
-    majority: dict[tuple, list[int]] = {}
-    for row in rows:
-        total = majority.setdefault((row["queue"], row["patch"]), [0, 0])
-        total[0] += row["blue_wins_train"]
-        total[1] += row["n_train"]
-    found = []
-    for row in rows:
-        wins, n = row["blue_wins_train"], row["n_train"]
-        low, high = (bound - 0.5 for bound in wilson_bounds(wins, n))
-        blue_wins, fitted = majority[(row["queue"], row["patch"])]
-        called = "blue's" if row["blue_predicted"] else "red's"
-        always = "blue's" if blue_wins >= fitted / 2 else "red's"
-        sentence = (f"Blue side, all ranks, {where(row)}: {rule(row['leaf'])} → blue won {pct(wins / n)}, "
-                    f"{signed((wins / n - 0.5) * 100)} points against an even 50 % {interval(low, high, scale=100)}, "
-                    f"n = {games(n)} training games, {Q}; the tree calls {called} win there, right in "
-                    f"{games(row['correct_test'])} of its {games(row['n_test'])} held-out games. The whole tree calls "
-                    f"{pct(row['accuracy'])} of {games(row['games_test'])} held-out games right "
-                    f"[95 % CI {pct(row['accuracy_ci_low'])} to {pct(row['accuracy_ci_high'])}] against "
-                    f"{pct(row['baseline_accuracy'])} for always calling {always} win, "
-                    f"{signed(row['accuracy_gain'] * 100)} points "
-                    f"{interval(row['accuracy_gain_ci_low'], row['accuracy_gain_ci_high'], scale=100)}: "
-                    f"{verdict(row)}.")
-        found.append(finding(row, "objective_tree", "objective_tree_leaf", subject="blue",
-                             condition=row["leaf"], metric="win_rate", value_with=wins / n, baseline=0.5,
-                             effect=wins / n - 0.5, effect_ci_low=low, effect_ci_high=high, unit="win rate", n=n,
-                             p_value=binomial_p(wins, n), q_value=1.0, sentence=sentence))
     return with_q(found)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import psycopg
 
 from gamestats_assets.published.lol import COLUMNS, MIN_GAMES, Q_THRESHOLD
-from gamestats_assets.serve.models import field, paged, shape
+from gamestats_assets.serve.core.models import field, paged, shape
 from gamestats_assets.serve.queries import NotFound, Query
 from gamestats_assets.serve.queries.lol import KNOWN, known, optional, patch_order
 from gamestats_assets.sources.riot.league import ALL

@@ -1,6 +1,6 @@
-"""PUBG's reads: the tournament context a request asks for (season, division, group, round), the team and player
-boards, recent matches, rounds and schedule of that context, one match for its page, and the seasons published
-(the admin's reads and writes are in `pubg_admin.py`)."""
+"""PUBG's reads: the tournament context a request asks for (season, division, group, round), the recent matches,
+rounds and schedule of that context, and the seasons published; the boards are `pubg_leaderboards.py`'s, one match
+for its page `pubg_match.py`'s (the admin's reads are `pubg_admin.py`'s)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,11 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from gamestats_assets.lib.core.erasure import TOKEN_PREFIX
 from gamestats_assets.published.pubg import COLUMNS
-from gamestats_assets.serve.models import columns_of, field, row, shape, typed
+from gamestats_assets.serve.core.models import field, row, shape, typed
+from gamestats_assets.serve.core.reader import Until
 from gamestats_assets.serve.queries import NotFound, Query, query
-from gamestats_assets.serve.reader import Until
-from gamestats_assets.sources.pubg.reference import game_mode_display_name, map_display_name, map_size_m
+from gamestats_assets.sources.pubg.reference import map_display_name
 
 PAGE_CATEGORIES = ("AR", "DMR", "SR", "SMG", "Shotgun", "LMG", "Pistol", "Melee", "Throwable", "Other")
 """The tournament page's weapon categories; every other category the lake knows (Special, Vehicle,
@@ -146,129 +145,6 @@ def rounded(value: float | None) -> float | None:
 
 
 TEAM_BOARD, PLAYER_BOARD = COLUMNS["team_leaderboards"], COLUMNS["player_leaderboards"]
-TEAM_PARTS = ("placement_points", "kill_points", "knocks")
-PLAYER_PARTS = (*TEAM_PARTS, "assists", "headshot_kills", "survival_s")
-"""What a standing adds up besides points, kills and wins, as the leaderboard tables name it."""
-TeamStanding = row(
-    "PubgTeamStanding", TEAM_BOARD, "rank", "rank_change", "rank_change_since", "team_name", "points", *TEAM_PARTS,
-    "kills", "wins", "matches", "avg_placement",
-    doc="A team's standing in the context (or in one match of it), as the tournament page shows it",
-    renamed={"points": "total_points", "kills": "total_kills", "wins": "wwcd", "matches": "matches_played"},
-    team_id=field(str | None, "the team (its name: the organisers' files key teams by name)"),
-    recent_placements=field(list[int], "its last placements, oldest first"))
-WeaponShare = shape("PubgWeaponShare", "A player's damage and kills with a weapon category",
-                    damage=field(float, "damage dealt to players of other teams with it"),
-                    kills=field(int, "kills of players of other teams with it"))
-PlayerStanding = row(
-    "PubgPlayerStanding", PLAYER_BOARD, "rank", "rank_change", "rank_change_since", "account_id", "player_name",
-    "team_name", "points", *PLAYER_PARTS, "kills", "damage_dealt", "avg_damage", "killsteals", "matches",
-    doc="A player's standing in the context (or in one match of it), as the tournament page shows it",
-    renamed={"account_id": "player_id", "points": "total_points", "kills": "total_kills",
-             "damage_dealt": "total_damage", "matches": "matches_played"},
-    weapon_distribution=field(dict[str, WeaponShare] | None,
-                              "damage and kills per weapon category of the page (null unless include_weapons)"))
-TeamBoard = shape("PubgTeamBoard", teams=field(list[TeamStanding], "the page of standings, by rank"),
-                  total_count=field(int, "the standings in all, every page"))
-PlayerBoard = shape("PubgPlayerBoard", players=field(list[PlayerStanding], "the page of standings, by rank"),
-                    total_count=field(int, "the standings in all, every page"))
-
-
-def team_row(found: dict, include_weapons: bool) -> dict:
-    return {"rank": found["rank"], "rank_change": found["rank_change"],
-            "rank_change_since": found["rank_change_since"], "team_id": found["team_name"],
-            "team_name": found["team_name"], "total_points": found["points"],
-            **{part: found[part] for part in TEAM_PARTS}, "total_kills": found["kills"],
-            "wwcd": found["wins"], "matches_played": found["matches"], "avg_placement": found["avg_placement"],
-            "recent_placements": placements(found["last_placements"])}
-
-
-def player_row(found: dict, include_weapons: bool) -> dict:
-    weapons = None
-    if include_weapons:
-        kills, damage = by_category(found["weapon_kills"]), by_category(found["weapon_damage"], float)
-        weapons = {c: {"damage": damage[c], "kills": kills[c]} for c in PAGE_CATEGORIES}
-    return {"rank": found["rank"], "rank_change": found["rank_change"],
-            "rank_change_since": found["rank_change_since"], "player_id": found["account_id"],
-            "player_name": found["player_name"], "team_name": found["team_name"], "total_points": found["points"],
-            **{part: found[part] for part in PLAYER_PARTS}, "total_kills": found["kills"],
-            "total_damage": rounded(found["damage_dealt"]),
-            "avg_damage": rounded(found["avg_damage"]), "killsteals": found["killsteals"],
-            "matches_played": found["matches"], "weapon_distribution": weapons}
-
-
-def board(table: str, kind: str, data: type, row_of, name_column: str, read_columns: tuple[str, ...],
-          in_match: sql.SQL, match_tables: tuple[str, ...], shown: sql.Composable | None = None) -> Query:
-    """The leaderboard of `table` in the context asked for, or, given a match, `in_match`'s standings in that
-    match, ranked as the leaderboards rank (no rank change: one match has no earlier one): `limit` rows from
-    `offset`, by rank, each as `row_of` makes it; `NotFound` for a match that is not a scored match of the
-    context. Given `shown`, a condition on its rows, the others are left out and those shown ranked among
-    themselves (a tie sharing its rank)."""
-    ranked = sql.SQL("rank() OVER (ORDER BY rank) AS rank") if shown is not None else sql.Identifier("rank")
-    columns = sql.SQL(", ").join(ranked if column == "rank" else sql.Identifier(column) for column in read_columns)
-
-    def rows_of(conn: psycopg.Connection, scope: Scope, limit: int, offset: int, match_id: str | None = None,
-                include_weapons: bool = False):
-        where, params = board_filter(scope) if match_id is None else context_filter(scope, "r")
-        if shown is not None:
-            where = sql.SQL("{} AND {}").format(where, shown)
-        if match_id is None:
-            statement = sql.SQL("SELECT {}, count(*) OVER () AS total_count FROM {} WHERE {} "
-                                "ORDER BY rank, {} LIMIT %s OFFSET %s").format(
-                columns, sql.Identifier(*table.split(".")), where, sql.Identifier(name_column))
-        else:
-            statement = in_match.format(where=where)
-            params = [match_id, *params]
-        rows = conn.execute(statement, [*params, limit, offset]).fetchall()
-        total = rows[0]["total_count"] if rows else len(conn.execute(statement, [*params, None, 0]).fetchall())
-        if match_id is not None and not total:
-            raise NotFound(f"match {match_id!r} is not a scored match of this {scope.filtered_by}")
-        return {kind: [row_of(r, include_weapons) for r in rows], "total_count": total}
-
-    rows_of.__name__ = kind
-    return contextual((table, *match_tables), data, rows_of)
-
-
-BOARD_COLUMNS = ("rank", "rank_change", "rank_change_since", "points", "kills", "wins", "matches", "avg_placement",
-                 "last_placements")
-TEAM_IN_MATCH = sql.SQL("""
-WITH chosen AS (SELECT %s::text AS match_id)
-SELECT rank() OVER (ORDER BY r.points DESC, r.placement = 1 DESC, r.kills DESC, r.placement) AS rank,
-       NULL::bigint AS rank_change, NULL::text AS rank_change_since, r.team_name, r.points, r.placement_points,
-       r.kill_points, r.kills, r.knocks, (r.placement = 1)::int::bigint AS wins, 1::bigint AS matches,
-       r.placement::double precision AS avg_placement, r.placement::text AS last_placements,
-       count(*) OVER () AS total_count
-FROM pubg.team_match_results r JOIN chosen USING (match_id) WHERE {where}
-ORDER BY rank, r.team_name LIMIT %s OFFSET %s
-""")
-PLAYER_IN_MATCH = sql.SQL("""
-WITH chosen AS (SELECT %s::text AS match_id), weapons AS (
-    SELECT account_id,
-           string_agg(weapon_category || ':' || kills, ',') FILTER (WHERE kills > 0) AS weapon_kills,
-           string_agg(weapon_category || ':' || round(damage_dealt::numeric, 1), ',')
-               FILTER (WHERE damage_dealt > 0) AS weapon_damage
-    FROM pubg.player_match_weapon_distribution JOIN chosen USING (match_id) GROUP BY account_id
-)
-SELECT rank() OVER (ORDER BY r.points DESC, r.placement = 1 DESC, r.kills DESC, r.placement) AS rank,
-       NULL::bigint AS rank_change, NULL::text AS rank_change_since, r.account_id, r.player_name, r.team_name,
-       r.points, r.placement_points, r.kill_points, r.kills, r.knocks, r.assists, r.headshot_kills, r.survival_s,
-       r.damage_dealt, r.damage_dealt AS avg_damage, r.killsteals, 1::bigint AS matches, w.weapon_kills, w.weapon_damage,
-       count(*) OVER () AS total_count
-FROM pubg.player_match_results r JOIN chosen USING (match_id) LEFT JOIN weapons w USING (account_id)
-WHERE {where}
-ORDER BY rank, r.player_name LIMIT %s OFFSET %s
-""")
-NOT_DELETED = sql.SQL("NOT starts_with(account_id, {})").format(sql.Literal(TOKEN_PREFIX))
-"""A player shown on a leaderboard: none deleted at their request. A deleted player's figures stay in their team's
-(a match's score is every player's), but no row stands for them, under their token or otherwise: a row of a team
-with one player gone would tell who it is to anyone who knows the team."""
-
-
-team_board = board("pubg.team_leaderboards", "teams", TeamBoard, team_row, "team_name",
-                   (*BOARD_COLUMNS, "team_name", *TEAM_PARTS), TEAM_IN_MATCH, ("pubg.team_match_results",))
-player_board = board("pubg.player_leaderboards", "players", PlayerBoard, player_row, "player_name",
-                     (*BOARD_COLUMNS, "account_id", "player_name", "team_name", *PLAYER_PARTS, "damage_dealt",
-                      "avg_damage", "killsteals", "weapon_kills", "weapon_damage"), PLAYER_IN_MATCH,
-                     ("pubg.player_match_results", "pubg.player_match_weapon_distribution"), NOT_DELETED)
 
 
 def context_filter(scope: Scope, alias: str) -> tuple[sql.Composed, list[Any]]:
@@ -406,114 +282,3 @@ def seasons(conn: psycopg.Connection) -> dict:
                         "ORDER BY min(coalesce(starts_at, date::timestamptz)) DESC NULLS LAST, season_id DESC"
                         ).fetchall()
     return {"seasons": rows, "total_count": len(rows)}
-
-
-MATCH_TABLES = ("pubg.matches", "pubg.match_summaries", "pubg.fights", "pubg.engagements",
-                "pubg.player_circle_positions", "pubg.landings", "pubg.kill_positions", "pubg.circles",
-                "pubg.team_match_results", "pubg.player_leaderboards", "pubg.tournament_match_outcomes",
-                "pubg.player_match_results")
-SUMMARIES = COLUMNS["match_summaries"]
-MatchTeam = row("PubgMatchTeam", SUMMARIES, "team_id", "placement", doc="A team's result in the match",
-                team_name=field(str | None, "its tournament team: the team most of its players are on (null in a "
-                                            "match of no tournament team)"),
-                kills=field(int | None, "its players' kills"), damage=field(float | None, "its players' damage"),
-                players=field(list[str | None], "its players' names"))
-RESULTS = COLUMNS["player_match_results"]
-MatchPlayer = row("PubgMatchPlayer", SUMMARIES, "account_id", "player_name", "team_id", "placement", "kills",
-                  "damage_dealt", "damage_received", "heals_used", "boosts_used", "walk_distance_m", "ride_distance_m",
-                  "swim_distance_m", doc="A player's result in the match",
-                  knocks=typed(RESULTS["knocks"]), assists=typed(RESULTS["assists"]),
-                  headshot_kills=typed(RESULTS["headshot_kills"]),
-                  survival_s=field(float | None, "seconds they survived (null outside a scored tournament match)"))
-Fight = row("PubgFight", COLUMNS["fights"], "fight_id", "team_a", "team_b", "started_s", "duration_s",
-            "winner_team_id", "center_x_m", "center_y_m", doc="A fight between two teams",
-            damage=field(float | None, "both teams' damage"), knocks=field(int | None, "both teams' knocks"),
-            kills=field(int | None, "both teams' kills"))
-Engagement = row("PubgEngagement", COLUMNS["engagements"], "engagement_id", "teams", "team_ids", "third_party",
-                 "fights", "started_s", "duration_s", "damage", "knocks", "kills", "center_x_m", "center_y_m",
-                 doc="Fights that overlap, a third party's flagged")
-Position = row("PubgPosition", COLUMNS["player_circle_positions"], "account_id", "sample_s", "x_m", "y_m",
-               "outside_zone", doc="A tracked player's position at a sample",
-               player_name=typed(SUMMARIES["player_name"]), team_id=typed(SUMMARIES["team_id"]))
-Landing = row("PubgLanding", COLUMNS["landings"], "account_id", "player_name", "team_id", "landed_at_s", "x_m", "y_m",
-              doc="Where a player landed")
-KILLS = COLUMNS["kill_positions"]
-Kill = row("PubgKill", KILLS, "event_index", "elapsed_s", "victim_team_id", "killer_team_id", "victim_x_m",
-           "victim_y_m", "killer_x_m", "killer_y_m", "distance_m", doc="A kill, where victim and killer stood",
-           victim_name=typed(SUMMARIES["player_name"]), killer_name=typed(SUMMARIES["player_name"]))
-Circle = row("PubgCircle", COLUMNS["circles"], "phase", "appeared_s", "x_m", "y_m", "radius_m",
-             doc="The safe zone of a phase")
-MATCH = ("match_id", "created_at", "map_name", "game_mode", "duration_s", "participants", "rosters")
-Match = row("PubgMatch", COLUMNS["matches"], *MATCH, doc="A match for its page", map_display_name=MapName,
-            game_mode_display_name=field(str | None, "the game mode as players know it, from the PUBG dictionaries "
-                                         "(its id when they lack it)"),
-            map_size_m=field(int, "the map's edge in metres"),
-            teams=field(list[MatchTeam], "each team's result, best placement first"),
-            players=field(list[MatchPlayer], "each player's result, best placement then most kills first (a deleted "
-                                             "player's row left out, their figures kept in their team's)"),
-            landings=field(list[Landing], "where each player landed"),
-            kills=field(list[Kill], "every kill, in the order of the telemetry"),
-            circles=field(list[Circle], "the safe zone of each phase"), fights=field(list[Fight], "its fights"),
-            engagements=field(list[Engagement], "its engagements"),
-            tracked_positions=field(list[Position], "the tracked players' positions at each game-state sample"))
-
-
-TEAM_NAMES = """
-SELECT s.team_id, coalesce(min(r.team_name), mode() WITHIN GROUP (ORDER BY t.team_name)) AS team_name
-FROM pubg.match_summaries s
-LEFT JOIN pubg.team_match_results r ON r.match_id = s.match_id AND r.team_id = s.team_id
-LEFT JOIN LATERAL (SELECT b.team_name FROM pubg.player_leaderboards b
-                   JOIN pubg.tournament_match_outcomes o ON o.season_id = b.season_id AND o.match_id = s.match_id
-                   WHERE b.scope = 'season' AND b.account_id = s.account_id LIMIT 1) t ON true
-WHERE s.match_id = %s GROUP BY s.team_id
-"""
-"""Each team of a match and its tournament team: the scored result's, else the one most of its players are on
-in the match's season."""
-
-
-@query(*MATCH_TABLES, returns=Match)
-def match(conn: psycopg.Connection, match_id: str) -> dict:
-    def rows(statement: str) -> list[dict]:
-        return conn.execute(statement, (match_id,)).fetchall()
-
-    found = conn.execute(f"SELECT {', '.join(MATCH)} FROM pubg.matches WHERE match_id = %s", (match_id,)).fetchone()
-    if found is None:
-        raise NotFound(f"match {match_id!r} not found")
-    names = {r["team_id"]: r["team_name"] for r in rows(TEAM_NAMES)}
-    teams = rows("SELECT team_id, min(placement) AS placement, sum(kills)::bigint AS kills, "
-                 "round(sum(damage_dealt)::numeric, 1)::double precision AS damage, "
-                 "array_agg(player_name ORDER BY player_name) AS players FROM pubg.match_summaries "
-                 "WHERE match_id = %s GROUP BY team_id ORDER BY placement, team_id")
-    return {**found, "map_display_name": map_display_name(found["map_name"]),
-            "game_mode_display_name": game_mode_display_name(found["game_mode"]),
-            "map_size_m": map_size_m(found["map_name"]),
-            "teams": [{**t, "team_name": names.get(t["team_id"])} for t in teams],
-            "players": rows("SELECT s.account_id, s.player_name, s.team_id, s.placement, s.kills, s.damage_dealt, "
-                            "s.damage_received, s.heals_used, s.boosts_used, s.walk_distance_m, s.ride_distance_m, "
-                            "s.swim_distance_m, r.knocks, r.assists, r.headshot_kills, "
-                            "r.survival_s FROM pubg.match_summaries s LEFT JOIN pubg.player_match_results r "
-                            "ON r.match_id = s.match_id AND r.account_id = s.account_id WHERE s.match_id = %s "
-                            f"AND s.account_id NOT LIKE '{TOKEN_PREFIX}%%' "
-                            "ORDER BY s.placement, s.kills DESC, s.damage_dealt DESC, s.account_id"),
-            "landings": rows(f"SELECT {columns_of(Landing)} FROM pubg.landings WHERE match_id = %s "
-                             "ORDER BY team_id, account_id"),
-            "kills": rows("SELECT k.event_index, k.elapsed_s, k.victim_team_id, v.player_name AS victim_name, "
-                          "k.killer_team_id, killer.player_name AS killer_name, k.victim_x_m, k.victim_y_m, "
-                          "k.killer_x_m, k.killer_y_m, k.distance_m FROM pubg.kill_positions k "
-                          "LEFT JOIN pubg.match_summaries v ON v.match_id = k.match_id "
-                          "AND v.account_id = k.victim_account_id "
-                          "LEFT JOIN pubg.match_summaries killer ON killer.match_id = k.match_id "
-                          "AND killer.account_id = k.killer_account_id "
-                          "WHERE k.match_id = %s ORDER BY k.event_index"),
-            "circles": rows(f"SELECT {columns_of(Circle)} FROM pubg.circles WHERE match_id = %s ORDER BY phase"),
-            "fights": rows("SELECT fight_id, team_a, team_b, started_s, duration_s, "
-                           "damage_by_a + damage_by_b AS damage, knocks_by_a + knocks_by_b AS knocks, "
-                           "kills_by_a + kills_by_b AS kills, winner_team_id, center_x_m, center_y_m "
-                           "FROM pubg.fights WHERE match_id = %s ORDER BY fight_id"),
-            "engagements": rows(f"SELECT {columns_of(Engagement)} FROM pubg.engagements WHERE match_id = %s "
-                                "ORDER BY engagement_id"),
-            "tracked_positions": rows(
-                "SELECT p.account_id, s.player_name, s.team_id, p.sample_s, p.x_m, p.y_m, p.outside_zone "
-                "FROM pubg.player_circle_positions p LEFT JOIN pubg.match_summaries s "
-                "ON s.match_id = p.match_id AND s.account_id = p.account_id "
-                "WHERE p.match_id = %s ORDER BY p.account_id, p.sample_s")}

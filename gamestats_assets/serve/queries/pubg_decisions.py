@@ -1,6 +1,6 @@
 """The organisers' decisions (`pubg.tournament_decisions`): the list of a season's or a round's decisions with who
-made them, why and whether each can still be undone, and the undo of one (an override, a round's window, a change
-of a lobby's slots), itself recorded as a decision."""
+made them, why and whether each can still be undone, the latest decision's id, and the decisions standing in
+public; the undo of one is `crud/pubg_decisions.py`'s."""
 
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ import datetime as dt
 import psycopg
 from psycopg import sql
 
-from gamestats_assets.serve.models import field, shape
-from gamestats_assets.serve.queries import NotFound, page
-from gamestats_assets.serve.queries import pubg_admin
-from gamestats_assets.sources.pubg.decisions import Author, current_override, put_override, record_decision
+from gamestats_assets.serve.core.models import field, shape
+from gamestats_assets.serve.queries import NotFound, page, pubg_admin
 
 DecisionRow = shape(
     "PubgDecision", "An organiser's decision: what, by whom, why, and whether it took effect",
@@ -39,7 +37,7 @@ SUBJECT = """CASE WHEN d.match_id IS NOT NULL THEN 'match:' || d.match_id
                                                               d.group_id)
                  ELSE concat_ws('/', 'round', d.season_id, d.round_id) END"""
 """What a decision decides on: a match, a lobby's slots in a round, or a round's window. The decisions on a match or
-a round are undone latest first, each in turn; a lobby's slots follow their history (`pubg_admin.undo`): its latest
+a round are undone latest first, each in turn; a lobby's slots follow their history (`crud.pubg_schedule.undo`): its latest
 change alone, an undo included."""
 LIST = f"""
 SELECT * FROM (
@@ -113,33 +111,6 @@ def standing(conn: psycopg.Connection, season_id: str | None) -> dict:
     return {"decisions": shown, "total_count": len(shown)}
 
 
-def undo(conn: psycopg.Connection, decision_id: int, author: Author) -> int:
-    """Undo decision `decision_id` by `author`: an override's match gets back the override it replaced (or none), a
-    round its window before, a lobby its slots before (`pubg_admin.undo`); `NotFound` for an unknown decision,
-    `pubg_admin.Invalid` when it cannot be undone (an undo, undone already, or a later decision on the same match,
-    round or lobby stands). The undo's decision id."""
-    found = next((d for d in conn.execute(
-        f"SELECT * FROM ({LIST}) d WHERE decision_id = %(decision)s",
-        {"season": None, "round": None, "match": None, "decision": decision_id}).fetchall()), None)
-    if found is None:
-        raise NotFound(f"decision {decision_id} not found")
-    if not found["can_undo"]:
-        why = ("an undo is not undone: make the decision again" if found["kind"] == "undo"
-               else f"it is undone already (by decision {found['undone_by']})" if found["undone_by"]
-               else "a later decision on the same match, round or lobby stands: undo that one first")
-        raise pubg_admin.Invalid(f"decision {decision_id} cannot be undone: {why}")
-    if found["schedule_edit_id"] is not None:
-        edit = pubg_admin.undo(conn, found["schedule_edit_id"], author)["edit_id"]
-        return conn.execute("SELECT decision_id FROM pubg.tournament_decisions WHERE schedule_edit_id = %s",
-                            (edit,)).fetchone()["decision_id"]
-    previous = conn.execute("SELECT previous FROM pubg.tournament_decisions WHERE decision_id = %s",
-                            (decision_id,)).fetchone()["previous"]
-    scope = {"season_id": found["season_id"], "round_id": found["round"], "division_id": found["division"],
-             "group_id": found["group"], "match_id": found["match_id"]}
-    if found["kind"] == "override":
-        replaced = current_override(conn, found["match_id"])
-        put_override(conn, found["match_id"], previous)
-    else:
-        replaced = pubg_admin.round_edit(conn, found["season_id"], found["round"])
-        pubg_admin.put_round_edit(conn, found["season_id"], found["round"], previous)
-    return record_decision(conn, "undo", author, previous=replaced, undoes=decision_id, **scope)
+def latest_decision(conn: psycopg.Connection) -> int:
+    """The id of the latest decision, 0 while there is none."""
+    return conn.execute("SELECT coalesce(max(decision_id), 0) AS id FROM pubg.tournament_decisions").fetchone()["id"]

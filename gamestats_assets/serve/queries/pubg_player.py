@@ -10,7 +10,7 @@ from psycopg import sql
 
 from gamestats_assets.lib.core.erasure import TOKEN_PREFIX
 from gamestats_assets.published.pubg import COLUMNS
-from gamestats_assets.serve.models import field, paged, row, shape, typed
+from gamestats_assets.serve.core.models import field, paged, row, shape, typed
 from gamestats_assets.serve.queries import NotFound, page, query
 from gamestats_assets.sources.pubg.reference import map_display_name
 

@@ -1,8 +1,8 @@
-"""The PUBG roster as the admin reads and writes it: every tracked player (the roster table `pubg.players` and the
+"""The PUBG roster as the admin reads it: every tracked player (the roster table `pubg.players` and the
 roster file `reference/pubg/players.csv`) with their name, team and division where the published tables know them;
 what a player's history backfill would find before it starts (their published matches of the last `BACKFILL_DAYS`
 days, with telemetry or not, and those already built); the backfills asked for (`pubg.player_backfill_requests`)
-with what the pipeline's sensor made of them; and the roster table's writes.
+with what the pipeline's sensor made of them. The roster table's writes are `crud/pubg_roster.py`'s.
 
 Every read here is of rows the admin writes as well as published ones, so it is read as it is now, never cached."""
 
@@ -12,7 +12,7 @@ import datetime as dt
 
 import psycopg
 
-from gamestats_assets.serve.models import field, shape
+from gamestats_assets.serve.core.models import field, shape
 from gamestats_assets.serve.queries import NotFound
 from gamestats_assets.sources.pubg.backfill import BACKFILL_DAYS, WITHOUT_TELEMETRY
 
@@ -63,17 +63,6 @@ def account_of(conn: psycopg.Connection, name: str) -> str:
     if len(found) > 1:
         raise Ambiguous(f"{len(found)} accounts played as {name!r} ({', '.join(found)}): give the account id")
     return found[0]
-
-
-def add_to_roster(conn: psycopg.Connection, player_id: str) -> bool:
-    """Add `player_id` to the roster table; whether they were not on it."""
-    return bool(conn.execute("INSERT INTO pubg.players (player_id) VALUES (%s) ON CONFLICT DO NOTHING",
-                             (player_id,)).rowcount)
-
-
-def remove_from_roster(conn: psycopg.Connection, player_id: str) -> bool:
-    """Take `player_id` off the roster table; whether they were on it."""
-    return bool(conn.execute("DELETE FROM pubg.players WHERE player_id = %s", (player_id,)).rowcount)
 
 
 Preview = shape(

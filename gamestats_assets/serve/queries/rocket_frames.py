@@ -6,7 +6,7 @@ from __future__ import annotations
 import psycopg
 
 from gamestats_assets.published.rocket import COLUMNS
-from gamestats_assets.serve.models import field, shape, typed
+from gamestats_assets.serve.core.models import field, shape, typed
 from gamestats_assets.serve.queries import NotFound, query
 from gamestats_assets.sources.replays.playback import BALL, RATE
 

@@ -12,19 +12,19 @@ import datetime as dt
 
 import psycopg
 
-from gamestats_assets.serve.models import field, row, shape
+from gamestats_assets.serve.core.models import field, row, shape
 from gamestats_assets.serve.queries import NotFound, query
 from gamestats_assets.serve.queries.rocket import (
     BETTER_PERCENTILE,
     KNOWN_BANDS,
     NAMES,
-    PACKS,
     RANK_PERCENTILE,
     ComparedWith,
     compared_with,
     known_player,
     percentile_of,
 )
+from gamestats_assets.serve.queries.rocket_training import PACKS
 from gamestats_assets.sources.ballchasing.measures import SKILL_INDICATORS, WEAK_BELOW, toward_better
 from gamestats_assets.sources.ballchasing.names import playlist_name, skill_name
 from gamestats_assets.sources.ballchasing.training_packs import SKILL_PACK_CATEGORIES

@@ -10,7 +10,7 @@ import psycopg
 from psycopg import sql
 from scipy.stats import t as student
 
-from gamestats_assets.serve.models import field, paged, shape
+from gamestats_assets.serve.core.models import field, paged, shape
 from gamestats_assets.serve.queries import page, query
 from gamestats_assets.serve.queries.rocket import LATEST_NAMES
 from gamestats_assets.sources.ballchasing.measures import HIGHER

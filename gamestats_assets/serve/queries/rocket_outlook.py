@@ -10,7 +10,7 @@ import psycopg
 
 from gamestats_assets.lib.core.stats import Z_95
 from gamestats_assets.published.rocket import COLUMNS
-from gamestats_assets.serve.models import columns_of, field, row, shape
+from gamestats_assets.serve.core.models import columns_of, field, row, shape
 from gamestats_assets.serve.queries import query
 from gamestats_assets.serve.queries.rocket import rank_name, reasoned, without_rows
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import psycopg
 
 from gamestats_assets.published.rocket import COLUMNS
-from gamestats_assets.serve.models import field, row, shape, typed
+from gamestats_assets.serve.core.models import field, row, shape, typed
 
 GOALS, SEATS = COLUMNS["replay_goals"], COLUMNS["match_players"]
 TimelineGoal = row("RocketTimelineGoal", GOALS, "goal", "sample", "team", "scorer_id", "assister_id", "clock",

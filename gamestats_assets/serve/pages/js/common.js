@@ -168,26 +168,31 @@ export const roleName = (role) => (ROLES.find(([value]) => value === role) || [r
 
 /**
  * A table of `rows` under `columns` ({key, label, value(row) for sorting, cell(row) for showing, text}),
- * re-sorted by a column when its header button is pressed (again: the other way).
+ * re-sorted by a column when its header button is pressed (again: the other way); the rows `last` picks (thin
+ * samples) stay after all the others whatever the order, marked `thin`. On a phone each row stacks into a card of
+ * its cells, each cell labelled by its column (`data-label`), so no column is cut.
  */
-export function sortableTable(columns, rows, { onRow, caption, sortKey, descending = false } = {}) {
-  const table = el("table");
+export function sortableTable(columns, rows, { onRow, caption, sortKey, descending = false, last = () => false } = {}) {
+  const table = el("table", { class: "stacked" });
   let key = sortKey, down = descending;
   const head = el("thead");
   const body = el("tbody");
   const draw = () => {
     const column = columns.find((c) => c.key === key);
-    const sorted = column ? [...rows].sort((a, b) => compare(column.value(a), column.value(b)) * (down ? -1 : 1)) : rows;
+    const sorted = column ? [...rows].sort((a, b) => (last(a) - last(b))
+      || compare(column.value(a), column.value(b)) * (down ? -1 : 1)) : rows;
     head.replaceChildren(el("tr", {}, columns.map((c) => el("th", {
       scope: "col", class: c.text ? "text" : null, "data-key": c.key,
       "aria-sort": c.key === key ? (down ? "descending" : "ascending") : null,
     }, c.sortable === false ? c.label : el("button", { type: "button", onclick: () => {
       down = c.key === key ? !down : !!c.descending; key = c.key; draw();
     } }, c.label)))));
-    body.replaceChildren(...sorted.map((row) => el("tr", onRow ? {
-      class: "clickable", tabindex: 0, onclick: () => onRow(row),
-      onkeydown: (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); onRow(row); } },
-    } : {}, columns.map((c) => el("td", { class: c.text ? "text" : null }, c.cell ? c.cell(row) : fmt(c.value(row)))))));
+    body.replaceChildren(...sorted.map((row) => el("tr", {
+      class: [onRow ? "clickable" : "", last(row) ? "thin-row" : ""].filter(Boolean).join(" ") || null,
+      ...(onRow ? { tabindex: 0, onclick: () => onRow(row),
+        onkeydown: (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); onRow(row); } } } : {}),
+    }, columns.map((c) => el("td", { class: c.text ? "text" : null, "data-label": c.label?.textContent ?? c.label },
+      c.cell ? c.cell(row) : fmt(c.value(row)))))));
   };
   if (caption) table.append(el("caption", { class: "muted" }, caption));
   table.append(head, body);

@@ -1,11 +1,12 @@
 // The tier list of a queue and patch: every champion in each role with its pick rate, win rate, their intervals and
 // games, ranked by the lower bound of the win rate's interval with the low-sample rows last; a row opens the
 // champion's page.
-import { api, empty, fmt, header, latest, options, param, pct, rateCell, remember, ROLES, roleName, sortableTable } from "./common.js";
+import { api, el, empty, fmt, header, latest, options, param, pct, rateCell, remember, ROLES, roleName, sortableTable } from "./common.js";
 import { fillTiers, queueName, tierFromAddress, tierName, tierNote } from "./tiers.js";
 
 const $ = (id) => document.getElementById(id);
 const run = latest();
+const LOW_SAMPLE = 100;
 
 header("tierlist.html");
 
@@ -50,7 +51,8 @@ function draw(query, answer) {
   $("title").textContent = `Tier list · ${queueName(answer.queue)} · patch ${answer.patch} · ${tierName(answer.tier)}`;
   $("heading").textContent = `${fmt(answer.champions.length)} champion–role rows${query.role ? ` · ${roleName(query.role)}` : ""}`;
   $("champions").replaceChildren(answer.champions.length ? sortableTable([
-    { key: "rank", label: "#", value: (r) => answer.champions.indexOf(r) + 1 },
+    { key: "rank", label: "#", value: (r) => answer.champions.indexOf(r) + 1,
+      cell: (r) => r.low_sample ? el("span", { title: "not ranked: too few games" }, "—") : fmt(answer.champions.indexOf(r) + 1) },
     { key: "champion", label: "Champion", text: true, value: (r) => r.champion_name, cell: (r) => r.champion_name || `#${r.champion_id}` },
     { key: "role", label: "Role", text: true, value: (r) => roleName(r.team_position), cell: (r) => roleName(r.team_position) },
     { key: "win", label: "Win rate [95% CI] n", descending: true, value: (r) => r.win_rate_ci_low,
@@ -61,9 +63,13 @@ function draw(query, answer) {
       cell: (r) => `${pct(r.ban_rate)} [${pct(r.ban_rate_ci_low)}–${pct(r.ban_rate_ci_high)}]` },
     { key: "games", label: "Games", descending: true, value: (r) => r.games },
     { key: "kda", label: "KDA", descending: true, value: (r) => r.kda_mean, cell: (r) => fmt(r.kda_mean, 2) },
-  ], answer.champions, { sortKey: "rank", onRow: (row) => championPage(row, answer),
+  ], answer.champions, { sortKey: "rank", onRow: (row) => championPage(row, answer), last: (row) => row.low_sample,
                          caption: `${fmt(answer.champions[0].queue_games)} games of this queue and patch, ${tierName(answer.tier)}` })
     : empty("No champion has that many games in this role."));
+  const few = answer.champions.filter((r) => r.low_sample).length;
+  $("sample-note").textContent = !few ? "" : few === answer.champions.length
+    ? `Every row here is on fewer than ${LOW_SAMPLE} games: none is ranked; they are listed greyed with their games.`
+    : `${fmt(few)} rows on fewer than ${LOW_SAMPLE} games are not ranked: they are listed greyed, after the others.`;
 }
 
 options($("role"), [["", "All roles"], ...ROLES], param("role") || "");

@@ -1,0 +1,138 @@
+"""The settings of `gamestats serve`, read once at start from the environment (a pydantic-settings class)."""
+
+from __future__ import annotations
+
+import os
+import resource
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from gamestats_assets.lib.core.settings import DEFAULT_START_DATE, Settings
+
+DEFAULT_REQUESTS_PER_MINUTE = 600
+DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_BODY_BYTES = 64 * 1024
+DEFAULT_MAX_HEADER_BYTES = 64 * 1024
+DEFAULT_CACHE_BYTES = 128 * 1024 * 1024
+DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256
+DEFAULT_IDLE_SECONDS = 10.0
+MOST_CONNECTIONS = 10_000
+
+
+def max_header_bytes() -> int:
+    """`GAMESTATS_API_MAX_HEADER_BYTES` (default 64 KiB): the most a request line and its headers may take; read
+    by the HTTP protocol of each worker (`core.protocol`), before any app exists."""
+    value = os.environ.get("GAMESTATS_API_MAX_HEADER_BYTES") or str(DEFAULT_MAX_HEADER_BYTES)
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"GAMESTATS_API_MAX_HEADER_BYTES must be a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
+def comma_separated(value):
+    """A setting's comma-separated text as a tuple of its items (a tuple given as it is)."""
+    return tuple(o.strip() for o in value.split(",") if o.strip()) if isinstance(value, str) else value
+
+
+def open_file_share() -> int:
+    """Half the open files the process may hold (its soft limit), at most `MOST_CONNECTIONS`: the connections a
+    worker holds by default, the other half left for its database pools, files and the parses beside it."""
+    return min(MOST_CONNECTIONS, resource.getrlimit(resource.RLIMIT_NOFILE)[0] // 2)
+
+
+class ConnectionSettings(BaseSettings):
+    """What each worker's HTTP protocol (`core.protocol`) holds open, read from the environment when a worker
+    starts, before any app exists.
+
+    - `most` (`GAMESTATS_API_MAX_CONNECTIONS`, default half the process's open-file limit, at most 10,000): the
+      connections a worker holds at once.
+    - `per_address` (`GAMESTATS_API_MAX_CONNECTIONS_PER_ADDRESS`, default 256): those of one client address; a
+      trusted proxy's (`GAMESTATS_API_TRUSTED_PROXIES`), which carry many clients', count toward `most` only.
+    - `idle_seconds` (`GAMESTATS_API_IDLE_SECONDS`, default 10): the longest a connection stays open without a
+      request in progress before the head of its next request is in (a client that connects and sends nothing,
+      or sends its headers a byte at a time); between two requests uvicorn's keep-alive of 5 s ends it first.
+    """
+
+    model_config = SettingsConfigDict(frozen=True, validate_by_name=True, extra="ignore")
+
+    most: int = Field(default_factory=open_file_share, ge=1, validation_alias="GAMESTATS_API_MAX_CONNECTIONS")
+    per_address: int = Field(DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, ge=1,
+                             validation_alias="GAMESTATS_API_MAX_CONNECTIONS_PER_ADDRESS")
+    idle_seconds: float = Field(DEFAULT_IDLE_SECONDS, gt=0, validation_alias="GAMESTATS_API_IDLE_SECONDS")
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), validation_alias="GAMESTATS_API_TRUSTED_PROXIES")
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _comma_separated(cls, value):
+        return comma_separated(value)
+
+
+class ServeSettings(BaseSettings):
+    """What the API needs besides the platform's `Settings`, each read from the environment variable named here
+    unless given by its field name.
+
+    - `pg_url`: the PostgreSQL the platform publishes to (the embedded server or `GAMESTATS_PG_URL`).
+    - `api_token` (`GAMESTATS_API_TOKEN`): the operator's bootstrap key, allowed every write and admin endpoint;
+      unset, only accounts' keys are (`core.accounts`).
+    - `requests_per_minute` (`GAMESTATS_API_REQUESTS_PER_MINUTE`, default 600): the budget of each client address
+      and of each account, shared by every worker.
+    - `trusted_proxies` (`GAMESTATS_API_TRUSTED_PROXIES`, comma-separated addresses or networks): the proxies whose
+      `X-Forwarded-For` names the client; none by default, so the client is the peer of the connection.
+    - `cors_origins` (`GAMESTATS_API_CORS_ORIGINS`, comma-separated): origins allowed cross-site; none by default.
+    - `max_upload_bytes` (`GAMESTATS_API_MAX_UPLOAD_BYTES`, default 20 MiB): the largest replay accepted.
+    - `max_body_bytes` (`GAMESTATS_API_MAX_BODY_BYTES`, default 64 KiB): the largest body of any other request.
+    - `cache_bytes` (`GAMESTATS_API_CACHE_BYTES`, default 128 MiB): the most the answers kept take in a worker,
+      half as read (`reader.AnswerCache`), half as the bytes sent again (`fastpath.CachedAnswers`).
+    - `data_dir`, `start_date`: the platform's data folder (uploads land in its `landing/`) and first day.
+    - `lake_uri` (`GAMESTATS_LAKE_URI`, default `<data_dir>/lake`): the lake, where a deleted player's rows go.
+    - `alert_interval_seconds` (`GAMESTATS_ALERT_INTERVAL_SECONDS`, default 30), `alert_window_seconds`
+      (`GAMESTATS_ALERT_WINDOW_SECONDS`, default 300: the error rate's window), `alert_error_rate`
+      (`GAMESTATS_ALERT_ERROR_RATE`, default 0.05), `alert_upload_queue` (`GAMESTATS_ALERT_UPLOAD_QUEUE`, default
+      100), `alert_memory_ratio` (`GAMESTATS_ALERT_MEMORY_RATIO`, default 0.8): how often the alert rules are
+      evaluated and their thresholds (`core/alerts.py`); alerts go to `GAMESTATS_ALERT_WEBHOOK_URL`.
+    """
+
+    model_config = SettingsConfigDict(frozen=True, validate_by_name=True, extra="ignore")
+
+    pg_url: str = Field(validation_alias="GAMESTATS_PG_URL")
+    api_token: str | None = Field(None, validation_alias="GAMESTATS_API_TOKEN")
+    requests_per_minute: int = Field(DEFAULT_REQUESTS_PER_MINUTE, ge=1,
+                                     validation_alias="GAMESTATS_API_REQUESTS_PER_MINUTE")
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), validation_alias="GAMESTATS_API_TRUSTED_PROXIES")
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field((), validation_alias="GAMESTATS_API_CORS_ORIGINS")
+    max_upload_bytes: int = Field(DEFAULT_MAX_UPLOAD_BYTES, ge=1, validation_alias="GAMESTATS_API_MAX_UPLOAD_BYTES")
+    max_body_bytes: int = Field(DEFAULT_MAX_BODY_BYTES, ge=1, validation_alias="GAMESTATS_API_MAX_BODY_BYTES")
+    cache_bytes: int = Field(DEFAULT_CACHE_BYTES, ge=0, validation_alias="GAMESTATS_API_CACHE_BYTES")
+    data_dir: Path = Field(Path("data"), validation_alias="GAMESTATS_DATA_DIR")
+    start_date: str = Field(DEFAULT_START_DATE, validation_alias="GAMESTATS_START_DATE")
+    lake_uri: str | None = Field(None, validation_alias="GAMESTATS_LAKE_URI")
+    alert_interval_seconds: float = Field(30, gt=0, validation_alias="GAMESTATS_ALERT_INTERVAL_SECONDS")
+    alert_window_seconds: float = Field(300, gt=0, validation_alias="GAMESTATS_ALERT_WINDOW_SECONDS")
+    alert_error_rate: float = Field(0.05, ge=0, le=1, validation_alias="GAMESTATS_ALERT_ERROR_RATE")
+    alert_upload_queue: int = Field(100, ge=0, validation_alias="GAMESTATS_ALERT_UPLOAD_QUEUE")
+    alert_memory_ratio: float = Field(0.8, ge=0, le=1, validation_alias="GAMESTATS_ALERT_MEMORY_RATIO")
+
+    @property
+    def lake(self) -> str:
+        """The lake's root: `lake_uri`, else `<data_dir>/lake`."""
+        return self.lake_uri or str(self.data_dir / "lake")
+
+    @field_validator("api_token", "lake_uri", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value):
+        return value or None
+
+    @field_validator("trusted_proxies", "cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value):
+        return comma_separated(value)
+
+    @classmethod
+    def from_env(cls, pg_url: str) -> ServeSettings:
+        """The settings of the environment, over the PostgreSQL of `pg_url` and the platform's data folder."""
+        platform = Settings.from_env()
+        return cls(pg_url=pg_url, data_dir=platform.data_dir, start_date=platform.start_date)

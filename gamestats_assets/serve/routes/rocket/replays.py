@@ -1,0 +1,79 @@
+"""A Rocket League replay (base `/api/v1/rocket/replays`): a player's recent games, one replay's analysis (or the
+status of an upload or import not published yet), and its frames for the 3D viewer, all from the published
+`rocket` tables. Uploading one is `uploads.py`, importing one from ballchasing `imports.py`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+from starlette.responses import Response
+
+from gamestats_assets.lib.intake.quarantine import last_quarantined
+from gamestats_assets.serve.core.contract import unknown
+from gamestats_assets.serve.core.envelope import enveloped
+from gamestats_assets.serve.core.models import envelope
+from gamestats_assets.serve.core.reader import Answer
+from gamestats_assets.serve.deps import ReaderDep, SettingsDep
+from gamestats_assets.serve.intake.imported_games import imported
+from gamestats_assets.serve.intake.rocket_landing import DOMAIN, landed, uploads_folder
+from gamestats_assets.serve.queries import rocket as queries
+from gamestats_assets.serve.queries import rocket_frames
+from gamestats_assets.serve.routes.rocket.common import (
+    PLAYER_UNKNOWN,
+    PREFIX,
+    TAGS,
+    TOTAL,
+    Limit,
+    Offset,
+    PlayerId,
+    ReplayId,
+    for_player,
+)
+
+router = APIRouter(prefix=PREFIX, tags=TAGS)
+
+
+@router.get("/replays/recent", response_model=for_player("RocketRecentAnswer", list[queries.Game], limit=int,
+                                                         offset=int, total_count=TOTAL),
+            responses=PLAYER_UNKNOWN,
+            summary="A player's most recent published games")
+def recent_replays(reader: ReaderDep, player_id: PlayerId, limit: Limit = 10, offset: Offset = 0) -> Response:
+    """The player's latest published games (`rocket.matches`), newest first: `limit` from `offset`, with
+    `total_count` in the metadata; a player without published games is a 404."""
+    answer = queries.recent_games.read(reader, player_id, limit, offset)
+    return enveloped(answer, "rows", player_id=player_id, limit=limit, offset=offset,
+                     total_count=answer.data.total_count)
+
+
+@router.get("/replays/{replay_id}",
+            response_model=envelope("RocketReplayAnswer", queries.Replay | queries.Processing | queries.Refused),
+            summary="A replay's analysis: per player, stats by group with rank percentiles; its goals and boost pads",
+            responses={404: {"description": "the replay was neither published, uploaded nor refused"}})
+def replay(reader: ReaderDep, settings: SettingsDep, replay_id: ReplayId) -> Response:
+    """A published replay's game and each player's stats by group, each with its rank percentile among same-rank
+    players' values of every published game, its goals in order (each one's moment, scorer and assister: a raw
+    replay's alone) and each player's big and small pads with a total per team; an upload or a ballchasing import
+    not published yet answers its `processing` status, one the pipeline refused its `failed` status and why; any
+    other id is a 404."""
+    match_id = replay_id.lower()
+    answer = queries.replay.read(reader, match_id)
+    if answer.data is None:
+        import_file = imported(settings.data_dir, match_id)
+        if (landed(settings, match_id) or (uploads_folder(settings) / f"{match_id}.replay").exists()
+                or (import_file is not None and import_file.exists())):
+            return enveloped(Answer(queries.Processing(id=match_id, status="processing"), answer.published_at))
+        if refused := (last_quarantined(settings.data_dir / "quarantine", DOMAIN, f"{match_id}.replay")
+                       or (import_file and last_quarantined(settings.data_dir / "quarantine", DOMAIN, import_file.name))):
+            return enveloped(Answer(queries.Refused(id=match_id, status="failed", reason=refused["reason"],
+                                                    refused_at=refused["quarantined_at"]), answer.published_at))
+        raise HTTPException(404, f"replay {match_id} not found: neither published, uploaded nor refused")
+    return enveloped(answer)
+
+
+@router.get("/replays/{replay_id}/frames", response_model=envelope("RocketReplayFramesAnswer", rocket_frames.Frames),
+            responses=unknown("the replay, or its frames (a game known from JSON alone has none),"),
+            summary="A replay's ball and cars at ten samples a second, columnar, for the 3D viewer")
+def frames(reader: ReaderDep, replay_id: ReplayId) -> Response:
+    """The ball's and each car's place (and a car's boost) at every sample of a published raw replay, with the
+    clock, the score and its goals; a game not published, or published from JSON without frames, is a 404."""
+    return enveloped(rocket_frames.frames.read(reader, replay_id.lower()))
+
