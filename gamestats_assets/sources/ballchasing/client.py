@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from gamestats_assets.lib.core.inputs import UUID, UnsafePath, checked_id, inside
+from gamestats_assets.lib.intake.door import REPLACE, Door
 from gamestats_assets.lib.intake.http import ApiClient, EndpointLimit
 
 BASE_URL = "https://ballchasing.com/api"
@@ -73,16 +74,13 @@ def replay_json(document: Mapping[str, Any]) -> str:
 
 
 def land_replay(client: ApiClient, landing_dir: Path, entry: Mapping[str, Any]) -> tuple[dt.date, Path]:
-    """Fetch the full replay of a list entry and write it under its day's `ballchasing/` folder (through a
-    temporary name, renamed when complete); return the day and the file."""
+    """Fetch the full replay of a list entry and land it under its day's `ballchasing/` folder of `landing_dir`
+    (`lib/intake/door.py`: whole or not at all, the later answer in place of an earlier one); return the day and
+    the file."""
     day, replay_id = played_day(entry), replay_id_of(entry)
-    folder = inside(landing_dir, day.isoformat(), LANDING_FOLDER)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = inside(folder, f"{replay_id}.json")
-    partial = inside(folder, f".{replay_id}.json.partial")
-    partial.write_text(replay_json(client.get_json(f"/replays/{replay_id}")))
-    partial.rename(target)
-    return day, target
+    landed = Door.of_folder(landing_dir).land((day.isoformat(), LANDING_FOLDER, f"{replay_id}.json"),
+                                              replay_json(client.get_json(f"/replays/{replay_id}")), conflict=REPLACE)
+    return day, landed.path
 
 
 def land_player_replays(client: ApiClient, landing_dir: Path, player_id: str, *, after: dt.datetime | None = None,

@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from gamestats_assets.lib.core.inputs import inside
+from gamestats_assets.lib.intake.door import REPLACE, Door
 from gamestats_assets.lib.intake.http import ApiClient, EndpointLimit
 from gamestats_assets.sources.pubg.match import match_id_of, parse_match
 
@@ -79,18 +79,17 @@ class PubgClient:
         return self.api.get_bytes(url)
 
     def download(self, match_id: str, landing: Path, with_telemetry: bool = True) -> tuple[Path, Path | None]:
-        """Write the match object to `landing/matches/<id>.json` and its telemetry to
-        `landing/telemetry/<id>.json`; return both paths (None for telemetry not fetched or not offered)."""
+        """Land the match object as `landing/matches/<id>.json` and its telemetry as `landing/telemetry/<id>.json`
+        (`lib/intake/door.py`, each whole or not at all); return both paths (None for telemetry not fetched or not
+        offered)."""
         match_id = match_id_of(match_id, "a match id the PUBG API listed")
         document = self.match(match_id)
         parsed = parse_match(document, origin=f"PUBG match {match_id}")
-        match_path = inside(landing, "matches", f"{parsed.match_id}.json")
-        match_path.parent.mkdir(parents=True, exist_ok=True)
-        match_path.write_bytes(msgspec.json.encode(document))
+        door = Door.of_folder(landing)
+        match_path = door.land(("matches", f"{parsed.match_id}.json"), msgspec.json.encode(document),
+                               conflict=REPLACE).path
         url = parsed.match["telemetry_url"][0]
         if not with_telemetry or not url:
             return match_path, None
-        telemetry_path = inside(landing, "telemetry", f"{parsed.match_id}.json")
-        telemetry_path.parent.mkdir(parents=True, exist_ok=True)
-        telemetry_path.write_bytes(self.telemetry(url))
-        return match_path, telemetry_path
+        return match_path, door.land(("telemetry", f"{parsed.match_id}.json"), self.telemetry(url),
+                                     conflict=REPLACE).path

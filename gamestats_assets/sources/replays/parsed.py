@@ -13,15 +13,15 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import io
 import json
-import os
 import time
-import uuid
 from importlib.metadata import version
 from pathlib import Path
 
 import polars as pl
 
+from gamestats_assets.lib.core.state_files import write_state_file
 from gamestats_assets.lib.intake.file_rows import ahead_path
 from gamestats_assets.sources.ballchasing.records import ParsedMatch, ParsedPlayer, StatValue
 from gamestats_assets.sources.replays.claims import check_claims
@@ -99,13 +99,11 @@ def parse_ahead(path: Path, folder: Path) -> str:
     raises `ReplayParseError`, and nothing is kept."""
     key = ahead_key(path)
     match, *tables = parse_replay(path)
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = f".{uuid.uuid4().hex}"
     for suffix, table in zip(KEPT, tables, strict=True):
-        table.write_parquet(folder / f"{partial}{suffix}")
-        os.replace(folder / f"{partial}{suffix}", folder / f"{key}{suffix}")
-    (folder / f"{partial}.json").write_text(_encoded(match))
-    os.replace(folder / f"{partial}.json", folder / f"{key}.json")
+        written = io.BytesIO()
+        table.write_parquet(written)
+        write_state_file(folder / f"{key}{suffix}", written.getvalue())
+    write_state_file(folder / f"{key}.json", _encoded(match))
     return key
 
 

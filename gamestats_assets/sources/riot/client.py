@@ -14,7 +14,8 @@ from urllib.parse import quote
 
 import msgspec
 
-from gamestats_assets.lib.core.inputs import UnsafePath, checked_id, inside
+from gamestats_assets.lib.core.inputs import UnsafePath, checked_id
+from gamestats_assets.lib.intake.door import REPLACE, Door
 from gamestats_assets.lib.intake.http import ApiClient, ApiError, EndpointLimit
 from gamestats_assets.sources.riot import ddragon
 from gamestats_assets.sources.riot.league import LEAGUE_SUFFIX
@@ -199,8 +200,8 @@ class DataDragonClient:
 def land_match(client: RiotClient, match_id: str, landing_dir: Path, known: set[str],
                data_dragon: DataDragonClient | None = None,
                reference_dir: Path = ddragon.REFERENCE_DIR) -> dt.date | None:
-    """Write `match_id`'s match, timeline and its players' ranked entries (`game_league`) into
-    `landing_dir/<game day>/` unless `known` has it; return the day written (None when skipped). The match is
+    """Land `match_id`'s match, timeline and its players' ranked entries (`game_league`) in
+    `landing_dir/<game day>/` (`lib/intake/door.py`, each whole or not at all) unless `known` has it; return the day written (None when skipped). The match is
     written last, so a match file always has its timeline and league file beside it. With `data_dragon`, a game of
     a patch newer than the reference in `reference_dir` adds that patch to it."""
     if match_id in known:
@@ -214,12 +215,11 @@ def land_match(client: RiotClient, match_id: str, landing_dir: Path, known: set[
     day = game_day(match)
     if data_dragon is not None:
         data_dragon.add_newer_patch(game_patch(match), reference_dir)
-    folder = inside(landing_dir, day.isoformat())
-    folder.mkdir(parents=True, exist_ok=True)
-    inside(folder, f"{match_id}_timeline.json").write_bytes(client.timeline(match_id))
-    inside(folder, f"{match_id}{LEAGUE_SUFFIX}.json").write_bytes(
-        msgspec.json.encode(game_league(client, match_id, match)))
-    inside(folder, f"{match_id}.json").write_bytes(match)
+    door, folder = Door.of_folder(landing_dir), day.isoformat()
+    door.land((folder, f"{match_id}_timeline.json"), client.timeline(match_id), conflict=REPLACE)
+    door.land((folder, f"{match_id}{LEAGUE_SUFFIX}.json"), msgspec.json.encode(game_league(client, match_id, match)),
+              conflict=REPLACE)
+    door.land((folder, f"{match_id}.json"), match, conflict=REPLACE)
     known.add(match_id)
     return day
 

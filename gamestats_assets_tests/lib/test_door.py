@@ -1,0 +1,80 @@
+"""The door every file takes into landing (`Door.land`): the place inside the domain's folder or refused, the write
+whole or not at all, a duplicate left alone, a conflict kept or replaced as asked, a file naming a deleted player
+refused, and a file its check refuses quarantined with the reason, never landed."""
+
+import json
+
+import pytest
+
+from gamestats_assets.lib.core.erasure import enter, register_path
+from gamestats_assets.lib.core.inputs import UnsafePath
+from gamestats_assets.lib.intake.door import (
+    DUPLICATE,
+    KEPT,
+    LANDED,
+    QUARANTINED,
+    REPLACE,
+    REPLACED,
+    Door,
+    NamesDeletedPlayer,
+)
+
+DAY = "2024-03-01"
+
+
+def staging_left(door):
+    return [path for path in (door.folder / ".door").rglob("*")] if (door.folder / ".door").exists() else []
+
+
+def test_a_file_lands_whole_once_and_a_duplicate_writes_nothing(tmp_path):
+    door = Door.of(tmp_path, "d")
+    first = door.land((DAY, "a.json"), b'{"a": 1}')
+    assert first.outcome == LANDED and first.path == (tmp_path / "landing" / "d" / DAY / "a.json").resolve()
+    stamp = first.path.stat().st_mtime_ns
+    again = door.land((DAY, "a.json"), '{"a": 1}')
+    assert again.outcome == DUPLICATE and again.in_place and first.path.stat().st_mtime_ns == stamp
+    assert staging_left(door) == []
+
+
+def test_other_bytes_at_the_place_are_kept_unless_the_caller_replaces_them(tmp_path):
+    door = Door.of(tmp_path, "d")
+    door.land((DAY, "a.json"), b"first")
+    kept = door.land((DAY, "a.json"), b"second")
+    assert kept.outcome == KEPT and not kept.in_place and kept.path.read_bytes() == b"first"
+    replaced = door.land((DAY, "a.json"), b"second", conflict=REPLACE)
+    assert replaced.outcome == REPLACED and replaced.path.read_bytes() == b"second"
+
+
+def test_a_received_file_is_moved_in(tmp_path):
+    received = tmp_path / "upload.partial"
+    received.write_bytes(b"replay")
+    landed = Door.of(tmp_path, "d").land((DAY, "m.replay"), received)
+    assert landed.outcome == LANDED and landed.path.read_bytes() == b"replay" and not received.exists()
+
+
+@pytest.mark.parametrize("parts", [("..", "other", "a.json"), (DAY, "..", "..", "..", "a.json"), ("/etc", "a"),
+                                   (DAY, "a\0.json")])
+def test_a_place_outside_the_domains_folder_is_refused(tmp_path, parts):
+    with pytest.raises(UnsafePath):
+        Door.of(tmp_path, "d").land(parts, b"x")
+    assert not any(path.is_file() for path in tmp_path.rglob("*"))
+
+
+def test_a_file_naming_a_deleted_player_is_refused(tmp_path):
+    door = Door.of(tmp_path, "d")
+    enter(register_path(tmp_path), "d", "p2")
+    with pytest.raises(NamesDeletedPlayer):
+        door.land((DAY, "a.json"), b"x", players=["p1", "p2"])
+    assert not (door.folder / DAY / "a.json").exists()
+    assert Door.of(tmp_path, "other").land((DAY, "a.json"), b"x", players=["p2"]).outcome == LANDED
+    assert door.land((DAY, "a.json"), b"x", players=["p1"]).outcome == LANDED
+
+
+def test_a_file_its_check_refuses_is_quarantined_with_the_reason(tmp_path):
+    door = Door.of(tmp_path, "d")
+    refused = door.land((DAY, "m.replay"), b"forged", check=lambda path: "its header contradicts its stream")
+    assert refused.outcome == QUARANTINED and refused.reason == "its header contradicts its stream"
+    assert refused.path == tmp_path / "quarantine" / "d" / DAY / "m.replay" and refused.path.read_bytes() == b"forged"
+    reason = json.loads(refused.path.with_name("m.replay.reason.json").read_text())
+    assert reason["reason"] == "its header contradicts its stream"
+    assert not (tmp_path / "landing" / "d" / DAY / "m.replay").exists() and staging_left(door) == []
