@@ -2,8 +2,8 @@
 Data Dragon of their game's patch does not know (`transforms/unknown_ids.py`).
 
 Each day keeps a record of what each of its games was found to hold
-(`<data_dir>/state/checks/lol/etl/<day>.parquet`) and the ETL tables' tokens of the games it was found at
-(`lib/refresh/generations.py`, as a table computed by key records them). A run looks again only at the games whose
+(`<data_dir>/state/checks/lol/etl/<day>.parquet`) and the ETL tables' tokens of the games it was found at (a
+`DoneRecord`, `lib/refresh/done.py`, as a table computed by key records them). A run looks again only at the games whose
 tokens changed (from the rows the run just wrote, or the lake's rows of those games) and drops the games gone; a day
 with no record is looked at whole. The record is written before its tokens: a run failing between the two looks at
 its games again, and replaces their findings."""
@@ -18,7 +18,8 @@ import polars as pl
 
 from gamestats_assets.defs.lol.transforms import unknown_ids
 from gamestats_assets.lib.core.state_files import state_path, write_state_file
-from gamestats_assets.lib.refresh.generations import Generations, combined, read_generations, stale, write_generations
+from gamestats_assets.lib.refresh.done import DoneRecord, Pending
+from gamestats_assets.lib.refresh.generations import Generations, read_generations, write_generations
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 
 CHECKED_ETL = {
@@ -91,22 +92,30 @@ def day_findings(lake: DeltaLakeIOManager, data_dir: str | Path, day: dt.date,
     """The findings of `day`'s games, the games whose tokens changed looked at again (all when the day has no record)
     from `fresh` (what the checks read of the rows the run just wrote, `checked_rows`) or the lake, and recorded;
     and how many games were looked at."""
-    tokens = {name: read_generations(data_dir, etl_key(name), day) or Generations() for name in COLUMNS}
-    recorded, path = read_generations(data_dir, RECORD_KEY, day), findings_path(data_dir, day)
-    current = combined(list(tokens.values()), recorded)
-    whole = recorded is None or not path.exists()
-    again, gone = (sorted(current.keys), []) if whole else stale(recorded, current)
-    kept = pl.DataFrame(schema=FINDINGS) if whole else pl.read_parquet(path).filter(
-        ~pl.col("match_id").is_in([*again, *gone]))
-    games = set(again)
-    found = game_findings(*(game_rows(lake, day, name, games, fresh[name], tokens[name].keys)
-                            for name in COLUMNS)) if games else pl.DataFrame(schema=FINDINGS)
-    findings = pl.concat([kept, found])
-    written = io.BytesIO()
-    findings.write_parquet(written)
-    write_state_file(path, written.getvalue())
-    write_generations(data_dir, RECORD_KEY, day, current)
-    return findings, len(games)
+    path = findings_path(data_dir, day)
+
+    def look(pending: Pending) -> tuple[pl.DataFrame, int]:
+        tokens, games = dict(zip(COLUMNS, pending.inputs)), set(pending.again)
+        kept = pl.DataFrame(schema=FINDINGS) if pending.whole else pl.read_parquet(path).filter(
+            ~pl.col("match_id").is_in([*pending.again, *pending.gone]))
+        found = game_findings(*(game_rows(lake, day, name, games, fresh[name], tokens[name].keys)
+                                for name in COLUMNS)) if games else pl.DataFrame(schema=FINDINGS)
+        findings = pl.concat([kept, found])
+        written = io.BytesIO()
+        findings.write_parquet(written)
+        write_state_file(path, written.getvalue())
+        return findings, len(games)
+
+    return findings_record(data_dir).consume(day, look)
+
+
+def findings_record(data_dir: str | Path) -> DoneRecord:
+    """The record of the ETL tables' tokens the day's findings were made at (`lib/refresh/done.py`): an ETL table
+    without tokens of the day holds none of its games, and a day whose findings are gone has no record."""
+    return DoneRecord(lambda day: [read_generations(data_dir, etl_key(name), day) or Generations() for name in COLUMNS],
+                      lambda day: read_generations(data_dir, RECORD_KEY, day) if findings_path(data_dir, day).exists()
+                      else None,
+                      lambda day, pending: write_generations(data_dir, RECORD_KEY, day, pending.current))
 
 
 def day_checks(lake: DeltaLakeIOManager, data_dir: str | Path, days: Sequence[dt.date],

@@ -4,8 +4,8 @@ rows were written since the check last passed on that day, every key of a day it
 A check whose verdict on a day is the conjunction of its verdicts on the day's keys (a key's rows unique and not
 null, a game's stat rows of its own match, a game's partial sums of its own rows) needs no other key judged again.
 The tokens of the day's keys the check passed at are recorded under `state/generations/<asset key path>/checked/
-<check name>/<day>.json` (`lib/refresh/generations.py`); a check that fails on a day records nothing, so it judges the
-same keys again on the next run."""
+<check name>/<day>.json` (a `DoneRecord`, `lib/refresh/done.py`); a check that fails on a day records nothing, so
+it judges the same keys again on the next run."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.lib.refresh.generations import read_generations, stale, write_generations
+from gamestats_assets.lib.refresh.done import DoneRecord, Pending
+from gamestats_assets.lib.refresh.generations import read_generations, write_generations
 
 
 def checked_key(asset_key: dg.AssetKey, check: str) -> dg.AssetKey:
@@ -24,14 +25,24 @@ def checked_key(asset_key: dg.AssetKey, check: str) -> dg.AssetKey:
     return dg.AssetKey([*asset_key.path, "checked", check])
 
 
+def passed_record(data_dir: str | Path, asset_key: dg.AssetKey, check: str) -> DoneRecord:
+    """The record of the tokens of `asset_key`'s table that `check` last passed at (`lib/refresh/done.py`); nothing is
+    recorded of a day the table records no tokens of."""
+    key = checked_key(asset_key, check)
+
+    def write(day: dt.date, pending: Pending) -> None:
+        if not pending.unrecorded:
+            write_generations(data_dir, key, day, pending.current)
+
+    return DoneRecord(lambda day: [read_generations(data_dir, asset_key, day)],
+                      lambda day: read_generations(data_dir, key, day), write)
+
+
 def unjudged_keys(data_dir: str | Path, asset_key: dg.AssetKey, check: str, day: dt.date) -> list[str] | None:
     """The keys of `day` of `asset_key`'s table whose rows were written since `check` last passed on the day; None
     (every key) when it never passed on the day or the table records no tokens of it."""
-    current = read_generations(data_dir, asset_key, day)
-    recorded = read_generations(data_dir, checked_key(asset_key, check), day)
-    if current is None or recorded is None:
-        return None
-    return stale(recorded, current)[0]
+    pending = passed_record(data_dir, asset_key, check).stale(day)
+    return None if pending.whole else pending.again
 
 
 def of_unjudged(frame: pl.LazyFrame, column: str, unjudged: Mapping[dt.date, Sequence[str] | None]) -> pl.LazyFrame:
@@ -44,7 +55,6 @@ def of_unjudged(frame: pl.LazyFrame, column: str, unjudged: Mapping[dt.date, Seq
 
 def record_passed(data_dir: str | Path, asset_key: dg.AssetKey, check: str, days: Sequence[dt.date]) -> None:
     """Record that `check` passed on `days` at the tokens `asset_key`'s table holds of them."""
+    record = passed_record(data_dir, asset_key, check)
     for day in days:
-        current = read_generations(data_dir, asset_key, day)
-        if current is not None:
-            write_generations(data_dir, checked_key(asset_key, check), day, current)
+        record.commit(day)

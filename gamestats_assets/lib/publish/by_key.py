@@ -2,9 +2,9 @@
 whose rows the lake wrote again since the day was last published.
 
 The lake records a token per key of the day (`lib/refresh/generations.py`); `PUBLISHED_KEYS` records, in the publish's
-own transaction, the tokens of the keys each day published. A day is then published by deleting the rows of the keys
-whose token changed or that are gone and copying the lake's rows of the changed ones. A day with no record on either
-side is published whole (its partition exchanged, `publisher.exchange_partitions`). A failed publish changes neither
+own transaction, the tokens of the keys each day published (a `DoneRecord`, `lib/refresh/done.py`). A day is then
+published by deleting the rows of the keys whose token changed or that are gone and copying the lake's rows of the
+changed ones. A day with no record on either side is published whole (its partition exchanged, `publisher.exchange_partitions`). A failed publish changes neither
 the table nor the record; a publish repeated after a lost commit sends its keys again, never a row twice."""
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import polars as pl
 import psycopg
 from psycopg import sql
 
-from gamestats_assets.lib.refresh.generations import Generations, stale
+from gamestats_assets.lib.refresh.done import DoneRecord, Pending
+from gamestats_assets.lib.refresh.generations import Generations
 from gamestats_assets.lib.publish import publisher
 
 PUBLISHED_KEYS = "public.published_keys"
@@ -69,25 +70,41 @@ def publish_by_key(conn: psycopg.Connection, table: str, partition_column: str, 
     keys (None when unrecorded), `day_rows(day)` the lake's rows of a day, and `publish_whole(days)` replaces the
     days published whole by the lake's rows (returning the rows written)."""
     done = KeyedPublish()
+    record = published_record(conn, table, lake_tokens)
     with conn.transaction():
-        whole: dict[dt.date, Generations | None] = {}
+        whole: dict[dt.date, Pending] = {}
         for day in days:
-            current, recorded = lake_tokens(day), published_tokens(conn, table, day)
-            if current is None or not recorded:
-                whole[day] = current
+            pending = record.stale(day)
+            if pending.whole:
+                whole[day] = pending
                 continue
-            again, gone = stale(recorded, current)
+            again, gone = pending.again, pending.gone
             rows = replace_keys(conn, table, partition_column, key_column, day, day_rows(day), again, gone)
-            record_tokens(conn, table, day, current.tokens_of(again), [*again, *gone])
+            record.commit(day)
             done = KeyedPublish(done.rows + rows, done.keys_published + len(again), done.keys_removed + len(gone),
-                                done.keys_kept + len(current) - len(again), done.days_whole)
+                                done.keys_kept + len(pending.current) - len(again), done.days_whole)
         if whole:
             rows = publish_whole(list(whole))
-            for day, current in whole.items():
-                record_tokens(conn, table, day, current.by_key() if current else {}, None)
-            done = KeyedPublish(done.rows + rows, done.keys_published + sum(len(c or {}) for c in whole.values()),
+            for day in whole:
+                record.commit(day)
+            done = KeyedPublish(done.rows + rows, done.keys_published + sum(len(p.current) for p in whole.values()),
                                 done.keys_removed, done.keys_kept, done.days_whole + len(whole))
     return done
+
+
+def published_record(conn: psycopg.Connection, table: str,
+                     lake_tokens: Callable[[dt.date], Generations | None]) -> DoneRecord:
+    """The record of the tokens `table` was last published with (`PUBLISHED_KEYS`, `lib/refresh/done.py`), of the
+    lake's tokens `lake_tokens`: a day published whole records every key's token, a day published by key those of
+    the keys it replaced."""
+
+    def write(day: dt.date, pending: Pending) -> None:
+        if pending.whole:
+            record_tokens(conn, table, day, pending.current.by_key(), None)
+        else:
+            record_tokens(conn, table, day, pending.current.tokens_of(pending.again), [*pending.again, *pending.gone])
+
+    return DoneRecord(lambda day: [lake_tokens(day)], lambda day: published_tokens(conn, table, day) or None, write)
 
 
 def replace_keys(conn: psycopg.Connection, table: str, partition_column: str, key_column: str, day: dt.date,

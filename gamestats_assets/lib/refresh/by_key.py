@@ -3,7 +3,8 @@ in declaration order, and each computes only the keys whose rows changed in its 
 
 For each day of the run, a table reads the tokens of its inputs' keys (`lib/refresh/generations.py`), computes the keys
 whose tokens changed from the inputs' rows of those keys alone, replaces their rows and those of keys gone from its
-inputs in the lake (by the day and the key, `DeltaLakeIOManager.replace_files`) and records the tokens it computed.
+inputs in the lake (by the day and the key, `DeltaLakeIOManager.replace_files`) and records the tokens it computed
+(its `DoneRecord`, `done.py`).
 A day it holds no record of, or one of its inputs holds none of, is computed and written whole. The keys are
 computed `GAMESTATS_BY_KEY_BATCH_KEYS` at a time, each batch's rows written before the next batch's input rows are
 read, so that a table holds a batch's rows at once, not a day's. A table written
@@ -23,7 +24,7 @@ from gamestats_assets.lib.core.provenance import WORKER_METADATA, step_worker
 from gamestats_assets.lib.core.settings import env_count
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 from gamestats_assets.lib.lake.partitioning import PARTITION_COLUMN
-from gamestats_assets.lib.refresh.generations import Generations, combined, read_generations, stale, write_generations
+from gamestats_assets.lib.refresh.done import DoneRecord
 from gamestats_assets.lib.refresh.protocol import AssetKit, Refresh, TableDeclaration
 
 BY_KEY = "computed_by_key"
@@ -95,12 +96,11 @@ def computed_by_key(context: dg.AssetExecutionContext, key: dg.AssetKey, table: 
     data_dir, lake, assets, column = (context.resources.platform.data_dir, context.resources.lake, context.assets_def,
                                       table.refresh.column)
     counts = {"keys_computed": 0, "keys_removed": 0, "keys_kept": 0, "rows_written": 0, "days_whole": 0}
+    record = DoneRecord.in_state(data_dir, key, inputs_keys, held=lambda day: bool(lake.day_rows(key, day)
+                                                                                  .collect_schema()))
     for partition, day in zip(context.partition_keys, days_of(context), strict=True):
-        inputs = [read_generations(data_dir, input_key, day) for input_key in inputs_keys]
-        recorded = read_generations(data_dir, key, day) if lake.day_rows(key, day).collect_schema() else None
-        current = combined([tokens or Generations() for tokens in inputs], recorded)
-        whole = recorded is None or any(tokens is None for tokens in inputs)
-        again, gone = (sorted(current.keys), []) if whole else stale(recorded, current)
+        pending = record.stale(day)
+        current, again, gone, whole = pending.current, pending.again, pending.gone, pending.whole
         metadata, size = assets.specs_by_key[key].metadata, batch_keys()
         keys = day_keys(lake, inputs_keys, day, column) if whole else again
         parts = [keys[start:start + size] for start in range(0, len(keys), size)] or [[]]
@@ -116,7 +116,7 @@ def computed_by_key(context: dg.AssetExecutionContext, key: dg.AssetKey, table: 
                 written += lake.replace_files(key, metadata, assets.partitions_def, day, rows,
                                               [*part, *(gone if number == 0 else [])], column)["rows_replaced"]
             del rows
-        write_generations(data_dir, key, day, current)
+        record.commit(day)
         counts = {"keys_computed": counts["keys_computed"] + len(again),
                   "keys_removed": counts["keys_removed"] + len(gone),
                   "keys_kept": counts["keys_kept"] + len(current) - len(again),
