@@ -101,6 +101,16 @@ COLUMNS: dict[str, Columns] = described({
         "date": DATE, "server_id": BIGINT, "farm_key": TEXT,
         "accounts": BIGINT("the farm's accounts detected on the day on this server"), "paying_accounts": BIGINT,
         "items_gained": BIGINT, "diamonds_gained": BIGINT, "revenue_usd": DOUBLE},
+    "l2m_farmer_types": {
+        "date": DATE, "country_code": TEXT("the farmer accounts' country: TH, VN, ID, PH, SG, MY or `Other`"),
+        "farmer_type": TEXT("`PU` for farmer accounts with a payment on the day, `non-PU` for the others"),
+        "accounts": BIGINT("the farmer accounts of the row detected on the day"),
+        "farms": BIGINT("the farms those accounts belong to"),
+        "revenue_usd": DOUBLE("those accounts' payments of the day, USD (0 for `non-PU`)"),
+        "items_gained": BIGINT("key items those accounts gained on the day"),
+        "diamonds_gained": BIGINT("diamonds those accounts gained on the day"),
+        "diamonds_spent": BIGINT("diamonds those accounts spent on the day"),
+        "diamonds_net": BIGINT("diamonds_gained - diamonds_spent")},
     "l2m_guild_info": {
         "user_id": TEXT, "server_id": BIGINT("the server of the user's latest clan change"),
         "clan_id": BIGINT("the clan of the user's latest join or leave"), "clan_name": TEXT("its name"),

@@ -33,6 +33,7 @@ l2m_retention = TABLE_ASSETS["cons/l2m_retention"]
 l2m_server_retention = TABLE_ASSETS["cons/l2m_server_retention"]
 l2m_farmers_performance = TABLE_ASSETS["cons/l2m_farmers_performance"]
 l2m_server_farms = TABLE_ASSETS["cons/l2m_server_farms"]
+l2m_farmer_types = TABLE_ASSETS["cons/l2m_farmer_types"]
 DAILY = l2m_daily_kpis.partitions_def
 ECONOMY = [TABLE_ASSETS[f"cons/l2m_{source}"] for source in ("item_gain", "item_spend", "money_gain", "money_spend")]
 
@@ -83,6 +84,23 @@ def sums_to_the_whole(split: dg.AssetsDefinition, whole: dg.AssetsDefinition, ke
         return judged_by_partition(context, rule, [(frame, "date"), (whole, "date")], DAILY, tables=(f"l2m.{name}",))
 
     return _check
+
+
+@asset_check(asset=l2m_farmer_types, name="farmer_types_add_up_to_the_farms", blocking=True, partitions_def=DAILY,
+             additional_ins={"performance": dg.AssetIn(l2m_farmers_performance.key)})
+def farmer_types_add_up_to_the_farms(context: dg.AssetCheckExecutionContext, l2m_farmer_types: pl.DataFrame,
+                                     performance: pl.DataFrame) -> dg.AssetCheckResult:
+    """Each day, the farmer accounts, key items and diamonds gained and revenue of `l2m_farmer_types` summed over
+    countries and types equal `l2m_farmers_performance`'s, its PU accounts equal the farms' paying accounts, and no
+    non-PU row has revenue; a day where they do not is held from `l2m.l2m_farmer_types`."""
+    def rule(types: pl.DataFrame, farms: pl.DataFrame) -> Outcome:
+        numbers = checks.farmer_type_gaps(types, farms)
+        gaps = ("account_gap", "pu_account_gap", "items_gap", "diamonds_gap", "non_pu_rows_with_revenue")
+        return Outcome(passed=not any(numbers[name] for name in gaps)
+                       and numbers["revenue_gap_usd"] <= numbers["revenue_tolerance_usd"], metadata=numbers)
+
+    return judged_by_partition(context, rule, [(l2m_farmer_types, "date"), (performance, "date")], DAILY,
+                               tables=("l2m.l2m_farmer_types",))
 
 
 TRAILING_WEEK = dg.TimeWindowPartitionMapping(start_offset=-7, end_offset=-1, allow_nonexistent_upstream_partitions=True)
@@ -155,7 +173,7 @@ def country_known(frame: pl.DataFrame) -> Outcome:
 COUNTRY_CHECKS = [
     frame_check(asset, "country_known_or_other", country_known, blocking=True,
                 description="Every row's country_code is TH, VN, ID, PH, SG, MY or 'Other'.")
-    for asset in (l2m_active, l2m_recharge, *ECONOMY, l2m_daily_kpis)
+    for asset in (l2m_active, l2m_recharge, *ECONOMY, l2m_daily_kpis, l2m_farmer_types)
 ]
 
 CHECKS = [
@@ -164,6 +182,7 @@ CHECKS = [
     sums_to_the_whole(l2m_server_farms, l2m_farmers_performance, ("date", "farm_key"),
                       ("accounts", "paying_accounts", "items_gained", "diamonds_gained")),
     dau_equals_std_active_users,
+    farmer_types_add_up_to_the_farms,
     bot_detection_precision_and_recall,
     frame_check(std_active, "no_user_twice_a_day", no_duplicate_users, blocking=True,
                 description="STD active has one row per user and day."),

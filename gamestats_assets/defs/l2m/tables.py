@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from gamestats_assets.published.l2m import COLUMNS
-from gamestats_assets.defs.l2m.transforms import checks, cons, etl, farm_rings, farmers, kpis, std
+from gamestats_assets.defs.l2m.transforms import checks, cons, etl, farm_rings, farmer_types, farmers, kpis, std
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode
 from gamestats_assets.lib.authoring.checks import MAX_REJECTED_SHARE
 from gamestats_assets.lib.authoring.headline import Figures, Headline, rate_figures, rate_meanings, ratio
@@ -183,6 +183,16 @@ TABLES: list[Table] = [
           {"detected": "std/farmers_detected"},
           columns=COLUMNS["l2m_server_farms"],
           publish=Publish(("date", "server_id", "farm_key"), sum_column="accounts")),
+    Table("cons", "l2m_farmer_types",
+          lambda day, detected, active, money_spend: farmer_types.l2m_farmer_types(detected, active, money_spend),
+          "l2m_farmer_types: the day's detected farmer accounts per (date, country_code, farmer_type): PU farmers "
+          "(a payment on the day) and non-PU farmers, with their farms, revenue, key items and diamonds gained, "
+          "diamonds spent and the net diamond flow; summed over countries and types, `l2m_farmers_performance`.",
+          {"detected": "std/farmers_detected", "active": "cons/l2m_active", "money_spend": "etl/money_spend"},
+          reads={"detected": farmer_types.DETECTED_COLUMNS, "active": ("date", "user_id", "country_code"),
+                 "money_spend": farmer_types.MONEY_SPEND_COLUMNS},
+          columns=COLUMNS["l2m_farmer_types"],
+          publish=Publish(("date", "country_code", "farmer_type"), sum_column="accounts")),
     Table("cons", "l2m_daily_kpis",
           lambda day, active, recharge, cumulative: kpis.l2m_daily_kpis(active, recharge, cumulative),
           "l2m_daily_kpis: per (date, country_code, server_id) DAU, NRU, PU, NPU, NNPU, revenue, ARPU and ARPPU in "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from gamestats_assets.defs.l2m.transforms.farmer_types import PU_FARMER
 from gamestats_assets.defs.l2m.transforms.reference import KNOWN_COUNTRIES, OTHER_COUNTRY
 
 REVENUE_TOLERANCE_USD = 1e-6
@@ -89,3 +90,26 @@ def split_sum_gaps(split: pl.DataFrame, whole: pl.DataFrame, keys: tuple[str, ..
     joined = parts.join(totals, on=list(keys), how="full", coalesce=True)
     differ = pl.any_horizontal(pl.col(f"_split_{c}").fill_null(0) != pl.col(f"_whole_{c}").fill_null(0) for c in columns)
     return {"groups": joined.height, "groups_disagreeing": joined.filter(differ).height}
+
+
+def farmer_type_gaps(types: pl.DataFrame, performance: pl.DataFrame) -> dict[str, float]:
+    """l2m_farmer_types against l2m_farmers_performance of the same day: `account_gap`, `pu_account_gap` (its PU
+    accounts against the farms' paying accounts), `items_gap` and `diamonds_gap` (gained) summed over countries and
+    types; `revenue_gap_usd` against `revenue_tolerance_usd`; `non_pu_rows_with_revenue`. Passes when every gap is
+    0 (the revenue's within its tolerance) and no non-PU row has revenue."""
+    def total(frame: pl.DataFrame, column: str) -> float:
+        return frame.get_column(column).sum() or 0
+
+    pu = types.filter(pl.col("farmer_type") == PU_FARMER)
+    revenue = float(total(performance, "revenue_usd"))
+    return {
+        "accounts": int(total(types, "accounts")),
+        "account_gap": int(total(types, "accounts") - total(performance, "accounts")),
+        "pu_account_gap": int(total(pu, "accounts") - total(performance, "paying_accounts")),
+        "items_gap": int(total(types, "items_gained") - total(performance, "items_gained")),
+        "diamonds_gap": int(total(types, "diamonds_gained") - total(performance, "diamonds_gained")),
+        "revenue_gap_usd": abs(float(total(types, "revenue_usd")) - revenue),
+        "revenue_tolerance_usd": revenue_tolerance_usd(revenue),
+        "non_pu_rows_with_revenue": types.filter((pl.col("farmer_type") != PU_FARMER)
+                                                 & (pl.col("revenue_usd") != 0)).height,
+    }
