@@ -12,6 +12,7 @@ from gamestats_assets.generator.api import build_rules, build_users, write_days
 from gamestats_assets.generator.interactive import Plan, ask
 from gamestats_assets.generator.knowledge import PLATFORM_FAMILIES
 from gamestats_assets.generator.llm import PROVIDERS, LLMError, provider_for
+from gamestats_assets.generator.mix import MixReport, fit_rules
 from gamestats_assets.generator.taxonomy import TaxonomyError
 from gamestats_assets.generator.upload import Receiver, Sent, UploadError, send_files
 from gamestats_assets.sources.taxonomy.population import PopulationConfig
@@ -56,10 +57,13 @@ def _date(_context, _parameter, value: str | None) -> date | None:
               help="Tries again after a 5xx or a broken connection, waiting 0.5 s, 1 s, 2 s ... (with --send).")
 @click.option("--send-state", type=click.Path(dir_okay=False), default=None,
               help="Resume file recording what was sent (default: OUT/.thinkingdata-sent.json).")
+@click.option("--fit-tries", default=3, show_default=True, type=click.IntRange(0, 10),
+              help="Check the segments' shares and event mix on the first days and regenerate the rules while they "
+                   "miss, this many checks at most; 0: no check.")
 @click.option("--interactive", is_flag=True,
               help="Ask for the taxonomy, industry, platform, users, days, first day and output on the terminal.")
 def generate(taxonomy_path, users, days, start, anchor, seed, out_dir, industry, platform, ai_provider, model,
-             ai_base_url, ai_cache, send_url, app_id, batch_size, send_retries, send_state, interactive):
+             ai_base_url, ai_cache, send_url, app_id, batch_size, send_retries, send_state, fit_tries, interactive):
     """Generate DAYS daily ThinkingData JSONL files (YYYYMMDD.jsonl) for USERS users under OUT.
 
     --taxonomy, --start and --out are needed unless --interactive asks for them."""
@@ -85,13 +89,26 @@ def generate(taxonomy_path, users, days, start, anchor, seed, out_dir, industry,
         rules = build_rules(taxonomy_path, ProductInfo(industry=industry, platform=platform), provider)
     except (LLMError, TaxonomyError) as error:
         raise click.ClickException(str(error)) from None
-    population = build_users(rules, PopulationConfig(users=users, seed=seed, anchor=anchor))
+    config = PopulationConfig(users=users, seed=seed, anchor=anchor)
+    rules, population, reports = fit_rules(rules, config, start, min(days, 2), fit_tries) if fit_tries else (
+        rules, build_users(rules, config), [])
+    _report_mix(reports)
     written = write_days(rules, population, start, days, seed, anchor, out_dir)
     for path, lines, size in written:
         click.echo(f"{path}\t{lines} lines\t{size} bytes")
     if send_url:
         receiver = Receiver(send_url, app_id, batch_size=batch_size, attempts=send_retries + 1)
         _send([path for path, _, _ in written], receiver, Path(send_state or Path(out_dir) / ".thinkingdata-sent.json"))
+
+
+def _report_mix(reports: list[MixReport]) -> None:
+    """Says what each mix check found; a ClickException (nothing written) if the last still misses."""
+    for number, report in enumerate(reports, start=1):
+        misses = "; ".join(miss.text() for miss in report.misses)
+        click.echo(f"mix check {number}: {report.checked} shares, " + (f"off: {misses}" if misses else "on target"))
+    if reports and not reports[-1].ok:
+        raise click.ClickException(f"the rules still miss their mix after {len(reports)} checks; nothing written "
+                                   "(--fit-tries 0 writes without checking)")
 
 
 def _send(paths: list[Path], receiver: Receiver, state: Path) -> None:
