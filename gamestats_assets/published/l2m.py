@@ -89,6 +89,14 @@ COLUMNS: dict[str, Columns] = described({
         "nnpu": BIGINT("NNPU: users who registered and paid for the first time on the day"),
         "revenue_usd": DOUBLE("the day's payments of these users in USD, wherever they paid"), "arpu_usd": DOUBLE,
         "arppu_usd": DOUBLE("ARPPU: revenue_usd / pu (null when nobody paid)")},
+    "l2m_lifetime_totals": {
+        "date": DATE, "payers": BIGINT("accounts that have ever paid, up to the end of the day"),
+        "lifetime_revenue_usd": DOUBLE("their payments up to the end of the day, USD"),
+        "cumulative_since": DATE("the first day the cumulative figures (lifetime revenue, first charges, NPU, NNPU, "
+                                 "VIP tiers) count payments from: the adoption (the first daily partition) when no "
+                                 "opening balance was given, null when one carries the game's past"),
+        "opening_balance": BOOLEAN("whether an opening balance (`landing/l2m/opening/`) gave the state before the "
+                                   "first day")},
     "l2m_retention": {
         "date": DATE, "day_n": BIGINT, "cohort_date": DATE, "cohort_size": BIGINT, "retained_users": BIGINT,
         "retention_rate": DOUBLE, "ci_low": DOUBLE, "ci_high": DOUBLE},

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 import polars as pl
 
 from gamestats_assets.published.l2m import COLUMNS
-from gamestats_assets.defs.l2m.transforms import checks, cons, etl, farm_rings, farmer_types, farmers, kpis, std
+from gamestats_assets.defs.l2m.transforms import (checks, cons, etl, farm_rings, farmer_types, farmers, kpis, opening,
+                                                  std)
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode
 from gamestats_assets.lib.authoring.checks import MAX_REJECTED_SHARE
 from gamestats_assets.lib.authoring.headline import Figures, Headline, rate_figures, rate_meanings, ratio
@@ -111,11 +113,14 @@ TABLES: list[Table] = [
           "the highest level seen that day and its server.",
           {source: f"etl/{source}" for source in std.SOURCES},
           reads={source: std.ACTIVE_COLUMNS for source in std.SOURCES}),
-    Table("std", "user_profile", lambda yesterday, day, profile: std.std_user_profile(yesterday, profile, day),
+    Table("std", "user_profile",
+          lambda yesterday, day, profile, opening_balance: std.std_user_profile(
+              opening.state_before(yesterday, day, opening_balance, lambda state: state.profile), profile, day),
           "The user-profile dimension as of the end of the day (key date, user_id): every user ever seen in a "
           "user_set line with server, country code and registration date, each the latest value known. Reads its "
-          "own previous day, since the game sends user_set only when a property changes.",
-          {"profile": "etl/user_profile"}, kind="carried"),
+          "own previous day, since the game sends user_set only when a property changes; the first day continues "
+          "the opening balance's accounts (`landing/l2m/opening/`, first seen as their registration date), if any.",
+          {"profile": "etl/user_profile"}, kind="carried", given={"opening_balance": opening.opening_of}),
     Table("cons", "l2m_active", lambda day, active, profile: cons.l2m_active(active, profile),
           "l2m_active: one row per (date, user_id) active that day, with server, level, country (TH, VN, ID, PH, SG, "
           "MY or Other), registration date and whether the user is new.",
@@ -128,16 +133,27 @@ TABLES: list[Table] = [
           columns=COLUMNS["l2m_recharge"],
           publish=Publish(("date", "user_id"), sum_column="daily_rev_usd")),
     Table("cons", "l2m_cumulative_revenue",
-          lambda yesterday, day, recharge: cons.l2m_cumulative_revenue(yesterday, recharge, day),
+          lambda yesterday, day, recharge, opening_balance: cons.l2m_cumulative_revenue(
+              opening.state_before(yesterday, day, opening_balance, lambda state: state.balance), recharge, day),
           "l2m_cumulative_revenue: lifetime revenue in USD of every user who has ever paid, as of the end of the day "
           "(key date, user_id), with first and last charge dates and VIP tier. Reads its own previous day; a run "
           "over several days carries each day into the next. History begins at the first daily partition "
-          "(GAMESTATS_START_DATE): a later day whose previous day was never materialized is refused, since its "
-          "totals would silently restart at zero.",
-          {"recharge": "cons/l2m_recharge"}, kind="carried",
+          "(GAMESTATS_START_DATE), from the opening balance in `landing/l2m/opening/` when one is given (a game "
+          "adopted while live), else from zero; a later day whose previous day was never materialized is refused, "
+          "since its totals would silently restart.",
+          {"recharge": "cons/l2m_recharge"}, kind="carried", given={"opening_balance": opening.opening_of},
           invariant=lambda yesterday, today, recharge: checks.cumulative_revenue_violations(yesterday, recharge, today),
           columns=COLUMNS["l2m_cumulative_revenue"],
           publish=Publish(("date", "user_id"), sum_column="cumulative_revenue_usd")),
+    Table("cons", "l2m_lifetime_totals",
+          lambda day, cumulative, since: opening.lifetime_totals(cumulative, day, since),
+          "l2m_lifetime_totals: one row per day (key date): the accounts that have ever paid and their lifetime "
+          "revenue, and since when the cumulative figures count (`cumulative_since`: the adoption when no opening "
+          "balance was given, so a board can say that NPU, first charges and VIP tiers start there).",
+          {"cumulative": "cons/l2m_cumulative_revenue"}, given={"since": opening.history_since},
+          reads={"cumulative": ("date", "user_id", "cumulative_revenue_usd")},
+          columns=COLUMNS["l2m_lifetime_totals"],
+          publish=Publish(("date",), sum_column="payers")),
     *[Table("cons", f"l2m_{source.event}",
             lambda day, table, active, cumulative, source=source: cons.cons_economy(source, table, active, cumulative),
             f"l2m_{source.event}: {source.measure} of the {'diamonds' if source.money else 'key items'} per (date, "
@@ -232,11 +248,22 @@ TABLES: list[Table] = [
 BY_REF = {table.ref: table for table in TABLES}
 
 
+def given_in_memory(table: Table, platform: PlatformResource | None, first_day: dt.date) -> Table:
+    """`table` with its givens bound as its asset computes them from `platform` (the opening balance, the day the
+    history counts from); without a platform, as a pipeline adopted on `first_day` without an opening balance."""
+    if not table.given:
+        return table
+    absent = {"opening_balance": lambda: opening.NO_OPENING, "since": first_day}
+    values = {param: given(platform) if platform is not None else absent[param] for param, given in table.given.items()}
+    return replace(table, compute=partial(table.compute, **values), given={})
+
+
 def run_in_memory(landing_dir: Path, days: Sequence[dt.date], on_table: Callable[[Table, dt.date | None], None]
-                  = lambda table, day: None) -> MemoryRun:
+                  = lambda table, day: None, platform: PlatformResource | None = None) -> MemoryRun:
     """Every table of `TABLES` for the consecutive `days` read from `landing_dir/<YYYY-MM-DD>`, in declaration
     order, each kind fed as its asset is, with each ETL table's rejects; `on_table` is called after each table
-    (benchmarks)."""
+    (benchmarks). The givens are read from `platform` (its start date the first of `days`) as the assets read
+    them (`given_in_memory`): its opening balance is the state before the first day."""
     rejects: dict[dt.date, dict[str, list[Reject]]] = {}
 
     def read(day: dt.date) -> dict[str, pl.DataFrame]:
@@ -247,6 +274,6 @@ def run_in_memory(landing_dir: Path, days: Sequence[dt.date], on_table: Callable
             on_table(table, day)
         return frames
 
-    run = run_tables(TABLES, days, read, on_table)
+    run = run_tables([given_in_memory(table, platform, days[0]) for table in TABLES], days, read, on_table)
     run.rejects = rejects
     return run

@@ -56,8 +56,13 @@ def duplicate_active_users(active: pl.DataFrame) -> int:
 def cumulative_revenue_violations(previous: pl.DataFrame | None, recharge: pl.DataFrame,
                                   cumulative: pl.DataFrame) -> dict[str, int]:
     """Users breaking `cumulative = previous + today`: `mismatched` (off by more than the tolerance),
-    `decreasing` (below yesterday), `dropped` (in yesterday's table, missing today). Passes when all 0."""
-    before = (pl.DataFrame(schema={"user_id": pl.Utf8, "cumulative_revenue_usd": pl.Float64})
+    `decreasing` (below yesterday), `dropped` (in yesterday's table, missing today). Passes when all 0.
+
+    On the first partition (`previous` None) the state before is what the day's rows hold before the day's
+    revenue (`cumulative_revenue_usd - daily_rev_usd`: the opening balance, or 0), so `mismatched` counts the
+    users whose day's revenue is not the recharge's or who paid and are missing."""
+    before = (cumulative.select("user_id", pl.col("cumulative_revenue_usd") - pl.col("daily_rev_usd"))
+              .filter(pl.col("cumulative_revenue_usd").abs() > REVENUE_TOLERANCE_USD)
               if previous is None else previous.select("user_id", "cumulative_revenue_usd"))
     expected = (before.join(recharge.select("user_id", "daily_rev_usd"), on="user_id", how="full", coalesce=True)
                 .select("user_id", (pl.col("cumulative_revenue_usd").fill_null(0.0)
