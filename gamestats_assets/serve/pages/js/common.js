@@ -45,6 +45,24 @@ export function header(current) {
   if (main) main.prepend(note); else nav.after(note);
 }
 
+const PLACES = ["query", "path", "body", "header"];
+
+/** What an error answer says, as a reader reads it: a refused request (a list of validation errors) names each value
+ * refused and why, in words; any other, its status and detail. */
+export function detailText(status, detail) {
+  if (Array.isArray(detail)) {
+    const refused = detail.map((d) => {
+      const name = (d.loc || []).filter((part) => !PLACES.includes(part)).join(" ") || "the request";
+      const given = d.input === undefined || d.input === null || typeof d.input === "object" ? "" : ` "${d.input}"`;
+      const why = d.type === "string_pattern_mismatch" ? "not a value accepted here"
+        : String(d.msg || "not accepted").replace(/^Value error, /, "");
+      return `${name}${given}: ${why}`;
+    });
+    return `Not accepted: ${refused.join("; ")}.`;
+  }
+  return `${status}: ${typeof detail === "string" && detail ? detail : "the server gave no reason"}`;
+}
+
 /** The JSON of `path` with `params` (empty ones left out); an answer that is not 2xx throws its `detail`. */
 export async function api(path, params = {}, options = {}) {
   const url = new URL(path, location.origin);
@@ -54,7 +72,7 @@ export async function api(path, params = {}, options = {}) {
   const response = await fetch(url, options);
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
-    const error = new Error(`${response.status}: ${typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail)}`);
+    const error = new Error(detailText(response.status, body.detail));
     error.status = response.status;
     throw error;
   }

@@ -1,22 +1,24 @@
 // Writing from a page as a signed-in player: the API key kept for the tab (the upload control's), asked for in a
 // form where none is kept, a JSON body sent with it, and what was written followed until it is published.
-import { el } from "./common.js";
-import { KEY, signedInKey } from "./upload.js";
+import { detailText, el } from "./common.js";
+import { keepKey, SIGNED, signedInKey } from "./upload.js";
 
 const POLL_MS = 2000;
 
-/** The key field of a form, `id` its input's: shown only while no key is kept for the tab. */
+/** The key field of a form, `id` its input's: shown only while no key is kept for the tab, hidden as soon as one
+ * is kept by any form of the page. */
 export function keyField(id) {
   const field = el("label", { class: "key-field" }, "Your player API key",
     el("input", { type: "password", id, autocomplete: "off", placeholder: "gsk_…", "aria-label": "Your API key" }));
   field.hidden = Boolean(signedInKey());
+  window.addEventListener(SIGNED, () => { field.hidden = Boolean(signedInKey()); });
   return field;
 }
 
 /** Keeps the key typed into `field` (`keyField`) for the tab, empties it and hides it while one is kept. */
 export function takeKey(field) {
   const input = field.querySelector("input");
-  if (input.value.trim()) sessionStorage.setItem(KEY, input.value.trim());
+  if (input.value.trim()) keepKey(input.value.trim());
   input.value = "";
   field.hidden = Boolean(signedInKey());
 }
@@ -28,10 +30,9 @@ export async function postSigned(path, body) {
   const response = await fetch(path, { method: "POST", body: JSON.stringify(body),
     headers: { Authorization: `Bearer ${signedInKey()}`, "Content-Type": "application/json" } });
   const answer = await response.json().catch(() => ({}));
-  if (response.status === 401) sessionStorage.removeItem(KEY);
+  if (response.status === 401) keepKey("");
   if (!response.ok) {
-    const detail = Array.isArray(answer.detail) ? answer.detail.map((d) => `${d.loc.at(-1)}: ${d.msg}`).join("; ") : answer.detail;
-    throw new Error(`${response.status}: ${detail || "no answer"}`);
+    throw new Error(detailText(response.status, answer.detail));
   }
   return answer;
 }

@@ -2,7 +2,7 @@
 // (sessionStorage), the file sent to `POST /api/v1/rocket/replays/upload`, then its progress read from
 // `GET /api/v1/rocket/replays/{id}` (queued until its day runs, then served or failed with the reason; queued
 // while the pipeline does not run says so, from `GET /api/v1/health`) and a link to its analysis.
-import { el } from "./common.js";
+import { detailText, el } from "./common.js";
 
 /** Where the player's API key is kept for the tab. */
 export const KEY = "gamestats.apiKey";
@@ -11,6 +11,15 @@ const POLL_MS = 2000;
 
 /** The key kept for this tab, "" when none. */
 export const signedInKey = () => sessionStorage.getItem(KEY) || "";
+
+/** The event every key field of the page follows (`window`), sent when the key kept changes. */
+export const SIGNED = "gamestats-signed";
+
+/** Keeps `key` for the tab ("" forgets it) and tells every key field of the page (`SIGNED`). */
+export function keepKey(key) {
+  if (key) sessionStorage.setItem(KEY, key); else sessionStorage.removeItem(KEY);
+  window.dispatchEvent(new Event(SIGNED));
+}
 
 /** A replay's status as the API answers it (`processing`, `processed`, `failed`), in the page's words; a queued
  * one says when the pipeline is not running (`running` false). */
@@ -34,7 +43,7 @@ export async function follow(id, report) {
   for (;;) {
     const response = await fetch(`/api/v1/rocket/replays/${encodeURIComponent(id)}`);
     const body = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(`${response.status}: ${body.detail || "no answer"}`);
+    if (!response.ok) throw new Error(detailText(response.status, body.detail));
     report(body.data, body.data.status === "processing" ? await pipelineRunning() : true);
     if (body.data.status !== "processing") return body.data;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -62,7 +71,7 @@ export function uploadForm() {
 
   const form = el("form", { class: "controls upload", id: "upload", "aria-label": "Upload a raw replay", onsubmit: async (event) => {
     event.preventDefault();
-    if (keyInput.value.trim()) sessionStorage.setItem(KEY, keyInput.value.trim());
+    if (keyInput.value.trim()) keepKey(keyInput.value.trim());
     keyInput.value = "";
     drawSignedIn();
     link.replaceChildren();
@@ -74,8 +83,8 @@ export function uploadForm() {
       const response = await fetch(UPLOAD, { method: "POST", body: file.files[0],
         headers: { Authorization: `Bearer ${signedInKey()}`, "Content-Type": "application/octet-stream" } });
       const body = await response.json().catch(() => ({}));
-      if (response.status === 401) sessionStorage.removeItem(KEY);
-      if (!response.ok) throw new Error(`${response.status}: ${typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail)}`);
+      if (response.status === 401) keepKey("");
+      if (!response.ok) throw new Error(detailText(response.status, body.detail));
       link.replaceChildren(el("a", { href: `replay.html?id=${encodeURIComponent(body.id)}`, id: "upload-analysis" }, "Follow it to its analysis"));
       const done = await follow(body.id, (replay, running) => {
         status.textContent = statusText(replay, running);
@@ -91,7 +100,8 @@ export function uploadForm() {
       drawSignedIn();
     }
   } }, signIn, el("label", {}, "Raw replay (.replay)", file), send, signOut, who, status, link);
-  signOut.addEventListener("click", () => { sessionStorage.removeItem(KEY); drawSignedIn(); });
+  signOut.addEventListener("click", () => keepKey(""));
+  window.addEventListener(SIGNED, drawSignedIn);
   drawSignedIn();
   return form;
 }
