@@ -36,7 +36,7 @@ from gamestats_assets.lib.intake.discovery import (
     refused_files,
 )
 from gamestats_assets.lib.intake.intake_erasure import redact_delivered
-from gamestats_assets.lib.intake.keyed_files import kept_from_lake, record_parsed
+from gamestats_assets.lib.intake.keyed_files import MatchRun
 from gamestats_assets.lib.intake.landing import FILES, SYNTHETIC, landing_asset, record_sources
 from gamestats_assets.lib.intake.quarantine import Reject, quarantine_file, quarantine_records
 from gamestats_assets.lib.intake.synthetic import TournamentSource
@@ -307,10 +307,9 @@ def etl_match_objects(context: dg.AssetExecutionContext, platform: PlatformResou
     object that does not parse is quarantined with the reason and the match gets no rows; a match whose files
     were retired (`lib/intake/keyed_files.py`) keeps its rows as the lake holds them."""
     frames = {name: [] for name in MATCH_TABLES}
-    match_files = files_by_key(platform, MATCHES)
-    read: dict[str, tuple[Path, str]] = {}
+    run = MatchRun.start(platform.data_dir, DOMAIN, MATCHES, context.partition_keys, files_by_key(platform, MATCHES))
     for key in context.partition_keys:
-        for path in match_files.get(key, [])[:1]:
+        for path in run.files.get(key, [])[:1]:
             try:
                 parsed = read_match(path)
             except PubgFormatError as error:
@@ -319,19 +318,17 @@ def etl_match_objects(context: dg.AssetExecutionContext, platform: PlatformResou
             frames["matches"].append(parsed.match)
             frames["participants"].append(parsed.participants)
             frames["rosters"].append(parsed.rosters)
-            read[key] = path, parsed.match["created_at"].dt.date().cast(pl.String).item()
-    kept = kept_from_lake(platform.data_dir, DOMAIN, context.partition_keys, match_files)
+            run.parsed(key, [path], parsed.match["created_at"].dt.date().cast(pl.String).item())
     selected = context.op_execution_context.selected_output_names
     for name in selected:
-        held = [lake_rows(lake, name, kept, list(MATCH_TABLES[name]))] if kept else []
+        held = [lake_rows(lake, name, run.kept, list(MATCH_TABLES[name]))] if run.kept else []
         frame = pl.concat([*frames[name], *held]) if frames[name] or held else pl.DataFrame(schema=MATCH_TABLES[name])
         if name == "matches":
             found_by = [first_discovery(platform, key) for key in frame["match_id"]]
             frame = with_discovery(frame, found_by)
         yield dg.Output(frame, output_name=name)
     if set(selected) == set(MATCH_TABLES):
-        for key, (path, day) in read.items():
-            record_parsed(platform.data_dir, DOMAIN, MATCHES, key, [path], day)
+        run.confirm()
 
 
 def lake_rows(lake: DeltaLakeIOManager, name: str, keys: list[str], columns: list[str]) -> pl.DataFrame:
@@ -413,10 +410,9 @@ def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource,
     empty.update({"event_counts": pl.DataFrame(schema=EVENT_COUNTS_SCHEMA),
                   OTHER_EVENTS: pl.DataFrame(schema=OTHER_EVENTS_SCHEMA)})
     metadata = {name: context.assets_def.specs_by_key[etl(f"telemetry_{name}")].metadata for name in BATCHED_TABLES}
-    telemetry_files = files_by_key(platform, TELEMETRY)
     keys = context.partition_keys
-    kept = set(kept_from_lake(platform.data_dir, DOMAIN, keys, telemetry_files))
-    parsed_paths = {}
+    run = MatchRun.start(platform.data_dir, DOMAIN, TELEMETRY, keys, files_by_key(platform, TELEMETRY))
+    kept = set(run.kept)
     for first in range(0, len(keys), OTHER_EVENTS_BATCH):
         batch = keys[first:first + OTHER_EVENTS_BATCH]
         in_batch = {name: [empty[name]] for name in written}
@@ -426,12 +422,12 @@ def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource,
                 for name, frames in [*held.items(), *in_batch.items()]:
                     frames.append(lake_rows(lake, f"telemetry_{name}", [key], empty[name].columns))
                 continue
-            paths = telemetry_files.get(key, [])[:1]
+            paths = run.files.get(key, [])[:1]
             parsed, file_row = parse_landed_telemetry(platform, key, paths[0]) if paths else (None, missing_telemetry(key))
             files.append(file_row)
             if parsed is None:
                 continue
-            parsed_paths[key] = paths[0]
+            run.parsed(key, paths)
             for name, frames in held.items():
                 frames.append(parsed.event_counts if name == "event_counts" else parsed[name])
             for name, frames in in_batch.items():
@@ -455,8 +451,7 @@ def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource,
         elif name in selected:
             yield dg.Output(pl.concat(held[name]) if held[name] else empty[name], output_name=name)
     if selected == set(TELEMETRY_TABLES):
-        for key, path in parsed_paths.items():
-            record_parsed(platform.data_dir, DOMAIN, TELEMETRY, key, [path])
+        run.confirm()
 
 
 def etl(name: str) -> dg.AssetKey:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gamestats_assets.lib.core.inputs import UnsafePath, inside
@@ -55,6 +56,36 @@ def kept_from_lake(data_dir: str | Path, domain: str, keys: Sequence[str], found
     a run takes their rows of that kind from the lake as they are."""
     present = set(found)
     return [key for key in keys if key not in present and is_retired(data_dir, domain, key)]
+
+
+@dataclass
+class MatchRun:
+    """A run over matches of one kind of their files (`kind`, of `domain`), as Kedro's incremental dataset keeps it:
+    the files of each match of the run (`files`), the matches whose rows of this kind are taken from the lake as they
+    are (`kept`: retired, no file of the kind in landing), the files the run read (`read`), and, once every table of
+    the kind is written, what the lake holds of them recorded (`confirm`), so that the retention may retire them."""
+
+    data_dir: str | Path
+    domain: str
+    kind: str
+    files: dict[str, list[Path]]
+    kept: list[str]
+    read: dict[str, tuple[list[Path], str | None]] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, data_dir: str | Path, domain: str, kind: str, keys: Sequence[str],
+              files: dict[str, list[Path]]) -> MatchRun:
+        """The run of `keys`, their files of `kind` being `files` (match → paths)."""
+        return cls(data_dir, domain, kind, files, kept_from_lake(data_dir, domain, keys, files))
+
+    def parsed(self, key: str, paths: Sequence[Path], day: str | None = None) -> None:
+        """Note that the rows of match `key` were read from `paths`, of `day` when this kind tells the match's day."""
+        self.read[key] = (list(paths), day)
+
+    def confirm(self) -> None:
+        """Once the rows of the matches read are written: what the lake holds of their files recorded."""
+        for key, (paths, day) in self.read.items():
+            record_parsed(self.data_dir, self.domain, self.kind, key, paths, day)
 
 
 def retire_matches(data_dir: str | Path, domain: str, kinds: Sequence[str], last_day: str) -> int:
