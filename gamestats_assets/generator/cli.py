@@ -30,7 +30,8 @@ def _date(_context, _parameter, value: str | None) -> date | None:
 
 @click.command("generate", short_help="Generate daily ThinkingData JSONL files.")
 @click.option("--taxonomy", "taxonomy_path", type=click.Path(exists=True, dir_okay=False),
-              help="Taxonomy: an .xlsx with sheets events/properties, or a <name>_events.csv.")
+              help="Taxonomy: an .xlsx with sheets events/properties (and optionally user_properties, "
+                   "segments), or a <name>_events.csv.")
 @click.option("--users", default=1000, show_default=True, type=click.IntRange(1), help="Population size.")
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1), help="Days to write.")
 @click.option("--start", callback=_date, help="First day to write, YYYY-MM-DD.")
@@ -84,6 +85,8 @@ def generate(taxonomy_path, users, days, start, anchor, seed, out_dir, industry,
         raise click.UsageError("--model needs --ai PROVIDER")
     if bool(send_url) != bool(app_id):
         raise click.UsageError("--send URL and --app-id ID go together")
+    if send_url and not send_url.startswith(("http://", "https://")):
+        raise click.UsageError(f"--send takes the receiver's http:// or https:// address, not {send_url!r}")
     provider = provider_for(ai_provider, model, ai_base_url, ai_cache) if ai_provider else None
     try:
         rules = build_rules(taxonomy_path, ProductInfo(industry=industry, platform=platform), provider)

@@ -63,3 +63,11 @@ def test_a_refused_batch_stops_at_once(receiver, tmp_path):
         taken.app_id = "app-1"
     assert result.exit_code == 1 and "refused a batch" in result.output and "APP ID doesn't exist" in result.output
     assert taken.requests == 1 and taken.events == []
+
+
+def test_a_send_without_its_app_id_or_address_is_refused(tmp_path):
+    alone = CliRunner().invoke(main, _command(tmp_path / "out", "http://127.0.0.1:9")[:-4])
+    assert alone.exit_code == 2 and "--send URL and --app-id ID go together" in alone.output
+    schemeless = CliRunner().invoke(main, _command(tmp_path / "out", "receiver.example.com"))
+    assert schemeless.exit_code == 2 and "http:// or https://" in schemeless.output
+    assert not (tmp_path / "out").exists()
