@@ -43,17 +43,20 @@ _EVENT = r'"#event_name":"([^"]*)"'
 @dataclass(frozen=True)
 class Miss:
     """One share off its target: a segment's share of the population (`event` empty) or an event's share of a
-    segment's free events, over `n` users or events."""
+    segment's free events, over `n` users or events, outside the accepted range [`low`, `high`]."""
 
     segment: str
     event: str
     target: float
     realized: float
     n: int
+    low: float
+    high: float
 
     def text(self) -> str:
         what = f"{self.event} in {self.segment}" if self.event else f"segment {self.segment}"
-        return f"{what}: {self.realized:.3f} of {self.n} against a target of {self.target:.3f}"
+        return (f"{what}: {self.realized:.3f} of {self.n} against a target of {self.target:.3f} "
+                f"(accepted {self.low:.3f}-{self.high:.3f})")
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,9 @@ def segment_misses(rules: RuleSet, users: pl.DataFrame, config: PopulationConfig
     ratios = segment_ratios(rules, config)
     for segment, target in ratios.items():
         realized = counts.get(str(segment), 0) / n
-        if abs(realized - target) > max(SEGMENT_Z * (target * (1 - target) / n) ** 0.5, 1 / n):
-            misses.append(Miss(str(segment), "", target, realized, n))
+        margin = max(SEGMENT_Z * (target * (1 - target) / n) ** 0.5, 1 / n)
+        if abs(realized - target) > margin:
+            misses.append(Miss(str(segment), "", target, realized, n, max(target - margin, 0.0), target + margin))
     return len(ratios), misses
 
 
@@ -136,9 +140,11 @@ def event_misses(rules: RuleSet, users: pl.DataFrame, days: dict[date, pl.Series
                 continue
             checked += 1
             share = realized.get((str(segment), event), 0) / n
-            far = abs(share - target) > EVENT_Z * (target * (1 - target) / n) ** 0.5
-            if far and not target / EVENT_FACTOR <= share <= target * EVENT_FACTOR:
-                misses.append(Miss(str(segment), event, round(target, 6), share, n))
+            margin = EVENT_Z * (target * (1 - target) / n) ** 0.5
+            low = max(min(target / EVENT_FACTOR, target - margin), 0.0)
+            high = max(target * EVENT_FACTOR, target + margin)
+            if not low <= share <= high:
+                misses.append(Miss(str(segment), event, round(target, 6), share, n, low, high))
     return checked, misses
 
 

@@ -135,9 +135,10 @@ KINDS = {
 EVERY_COUNTRY = np.array(sorted(COUNTRIES) * 3 + ["XX"], dtype=object)
 
 
-def test_every_pattern_is_tested():
+def test_every_pattern_is_tested_and_names_its_own_provider():
     assert {provider for _, provider in FAKER_PATTERNS} <= {provider for provider, _ in KINDS.values()}
     assert len(FAKER_PATTERNS) >= 40
+    assert {pattern: faker_provider(pattern) for pattern, _ in FAKER_PATTERNS} == dict(FAKER_PATTERNS)
 
 
 @pytest.mark.parametrize("name", sorted(KINDS))
