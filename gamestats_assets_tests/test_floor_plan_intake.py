@@ -136,18 +136,9 @@ def test_a_domains_assets_import_few_names_of_intake(domain):
     assert len(names) <= MOST_INTAKE_NAMES, f"{domain} imports {len(names)} names of lib/intake/: {names}"
 
 
-LONG_MODULES = {
-    "authoring/checks.py": "the checks' factories, read by every domain's checks, are not split yet",
-}
-"""The modules of `lib/` still over `MOST_LINES` lines, and why (each an expected failure, strict)."""
-
-
-@pytest.mark.parametrize("module", [
-    pytest.param(module, marks=pytest.mark.xfail(strict=True, reason=LONG_MODULES[module]))
-    if module in LONG_MODULES else module
-    for module in sorted(path.relative_to(PACKAGE / "lib").as_posix() for path in (PACKAGE / "lib").rglob("*.py"))])
-def test_a_module_of_lib_is_under_the_limit(module):
-    assert lines(PACKAGE / "lib" / module) < MOST_LINES
+def test_every_module_of_lib_is_under_the_limit():
+    assert [f"{path.relative_to(PACKAGE)}: {lines(path)}" for path in sorted((PACKAGE / "lib").rglob("*.py"))
+            if lines(path) >= MOST_LINES] == []
 
 
 def test_each_scan_catches_a_planted_violation(tmp_path):

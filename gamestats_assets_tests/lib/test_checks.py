@@ -6,11 +6,11 @@ import polars as pl
 from gamestats_assets.lib.authoring.checks import (
     frame_check,
     keys_valid,
-    reconciliation_check,
     required_columns,
     row_count_between,
     values_between,
 )
+from gamestats_assets.lib.authoring.source_checks import reconciliation_check
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 
 FRAME = pl.DataFrame({"id": [1, 2, 2, None], "level": [1, 5, 200, 3], "name": ["a", "b", "c", "d"]})
@@ -64,7 +64,7 @@ def test_checks_run_on_assets_and_reconcile_two_tables(tmp_path):
 
 
 def test_reject_share_check_blocks_a_day_where_most_records_were_rejected(data_dir, tmp_path):
-    from gamestats_assets.lib.authoring.checks import reject_share_checks
+    from gamestats_assets.lib.authoring.source_checks import reject_share_checks
     from gamestats_assets.lib.core.platform import PlatformResource
     from gamestats_assets.lib.core.settings import Settings
     from gamestats_assets.lib.intake.quarantine import record_read

@@ -7,7 +7,7 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from gamestats_assets.lib.authoring.checks import reconciliation_check
+from gamestats_assets.lib.authoring.source_checks import reconciliation_check
 from gamestats_assets.lib.authoring.publish_steps import PublishSpec, build_publish_definitions
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 from gamestats_assets.lib.publish.held import HELD_PARTITIONS, held_rows, held_tag

@@ -30,11 +30,13 @@ from gamestats_assets.lib.authoring.checks import (
     asset_check,
     frame_check,
     judged_by_partition,
+    required_columns,
+)
+from gamestats_assets.lib.authoring.source_checks import (
     one_source_check,
     quarantine_check,
     reconciliation_check,
     reject_share_checks,
-    required_columns,
 )
 from gamestats_assets.lib.intake.discovery import day_folder
 from gamestats_assets.sources.taxonomy.population import PopulationConfig

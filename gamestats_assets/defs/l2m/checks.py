@@ -16,13 +16,11 @@ from gamestats_assets.lib.authoring.checks import (
     asset_check,
     frame_check,
     judged_by_partition,
-    one_source_check,
     planted_truth_result,
-    quarantine_check,
-    reject_share_checks,
     row_count_between,
     values_between,
 )
+from gamestats_assets.lib.authoring.source_checks import one_source_check, quarantine_check, reject_share_checks
 
 std_active = TABLE_ASSETS["std/active"]
 farmers_detected = TABLE_ASSETS["std/farmers_detected"]

@@ -16,7 +16,7 @@ from gamestats_assets.published.l2m import COLUMNS
 from gamestats_assets.defs.l2m.transforms import (checks, cons, etl, farm_rings, farmer_types, farmers, kpis, opening,
                                                   std)
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode
-from gamestats_assets.lib.authoring.checks import MAX_REJECTED_SHARE
+from gamestats_assets.lib.authoring.source_checks import MAX_REJECTED_SHARE
 from gamestats_assets.lib.authoring.headline import Figures, Headline, rate_figures, rate_meanings, ratio
 from gamestats_assets.lib.authoring.memory_run import MemoryRun
 from gamestats_assets.lib.authoring.memory_run import run_in_memory as run_tables

@@ -9,7 +9,8 @@ import polars as pl
 
 from gamestats_assets.defs.lol.assets import CONS_BY_NAME, DOMAIN, games, landing_games, std_key
 from gamestats_assets.defs.lol.transforms import truth
-from gamestats_assets.lib.authoring.checks import Outcome, asset_check, frame_check, one_source_check, planted_truth_result
+from gamestats_assets.lib.authoring.checks import Outcome, asset_check, frame_check, planted_truth_result
+from gamestats_assets.lib.authoring.source_checks import one_source_check
 from gamestats_assets.lib.core.stats import RateAgainstFloor
 from gamestats_assets.lib.core.partitions import every_partition
 from gamestats_assets.lib.core.platform import PlatformResource

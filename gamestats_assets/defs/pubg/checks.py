@@ -16,8 +16,8 @@ from gamestats_assets.lib.authoring.checks import (
     folded_result,
     judged_by_partition,
     planted_truth_result,
-    quarantine_check,
 )
+from gamestats_assets.lib.authoring.source_checks import quarantine_check
 from gamestats_assets.lib.authoring.table import Table, folded_state
 from gamestats_assets.lib.core.stats import RateAgainstFloor
 from gamestats_assets.lib.core.platform import PlatformResource

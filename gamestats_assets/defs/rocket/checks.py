@@ -39,11 +39,10 @@ from gamestats_assets.lib.authoring.checks import (
     folded_result,
     frame_check,
     judged_by_partition,
-    one_source_check,
     planted_truth_result,
-    quarantine_check,
     values_between,
 )
+from gamestats_assets.lib.authoring.source_checks import one_source_check, quarantine_check
 from gamestats_assets.lib.authoring.table import folded_state
 from gamestats_assets.lib.authoring.keyed_checks import of_unjudged, record_passed, unjudged_keys
 from gamestats_assets.lib.core.partitions import every_partition
