@@ -35,6 +35,7 @@ from gamestats_assets.lib.intake.discovery import (
     landing_keys_path,
     refused_files,
 )
+from gamestats_assets.lib.intake.door import Door
 from gamestats_assets.lib.intake.intake_erasure import redact_delivered
 from gamestats_assets.lib.intake.keyed_files import MatchRun
 from gamestats_assets.lib.intake.landing import FILES, SYNTHETIC, landing_asset, record_sources
@@ -172,16 +173,10 @@ LANDING_DISCOVERY = "landing"
 
 def record_discovery(platform: PlatformResource, match_id: str, discovered_by: str) -> None:
     """Note in `landing/pubg/discoveries/<match id>.json` which path found the match, unless one already did
-    (the first discovery wins). Written before the match's files are, so that no run of the match, whichever
-    sensor requested it, can miss it."""
-    path = inside(platform.landing_dir(DOMAIN), DISCOVERY_FOLDER, f"{match_id_of(match_id)}.json")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with path.open("x") as handle:
-            json.dump({"match_id": match_id, "discovered_by": discovered_by,
-                       "discovered_at": dt.datetime.now(dt.UTC).isoformat()}, handle)
-    except FileExistsError:
-        pass
+    (the first discovery wins: the door keeps the file in place, `lib/intake/door.py`). Written before the match's
+    files are, so that no run of the match, whichever sensor requested it, can miss it."""
+    Door.of(platform.data_dir, DOMAIN).land((DISCOVERY_FOLDER, f"{match_id_of(match_id)}.json"), json.dumps(
+        {"match_id": match_id, "discovered_by": discovered_by, "discovered_at": dt.datetime.now(dt.UTC).isoformat()}))
 
 
 def first_discovery(platform: PlatformResource, match_id: str) -> str:
