@@ -11,8 +11,9 @@ nothing new, forked from that server, then one more in a new interpreter that im
 of an edited project or of Dagster's default launcher pays).
 
 Prints one JSON object; each run with its seconds from launch to its end and from its process's start to its first
-step (a forked run's process starts before the launcher returns), and the seconds between the run's events:
-launched, process started, run started, first step started, last step ended, run ended.
+step (a forked run's process starts before the launcher returns), the seconds between the run's events (launched,
+process started, run started, first step started, last step ended, run ended) and its process's CPU seconds, which
+hold better than wall seconds on a machine shared with other work.
 
     python bench/idle_run.py
     python bench/idle_run.py --job lol_daily --lake-tables 1000
@@ -27,6 +28,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -35,6 +37,7 @@ import time
 from pathlib import Path
 
 import dagster as dg
+import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import admin_url, bench_database, drop_database  # noqa: E402
@@ -132,11 +135,28 @@ def new_run(instance: dg.DagsterInstance, job: dg.JobDefinition, keys: frozenset
     return run.run_id
 
 
-def wait(instance: dg.DagsterInstance, run_id: str) -> float:
-    """The time (`time.time`) the run was first seen finished, polled every 20 ms."""
+def process_cpu_seconds(process: psutil.Process) -> float | None:
+    """The user and system CPU seconds so far of `process` and its live children; None once it is gone."""
+    try:
+        return sum(times.user + times.system for times in
+                   (member.cpu_times() for member in [process, *process.children(recursive=True)]))
+    except psutil.Error:
+        return None
+
+
+def wait(instance: dg.DagsterInstance, run_id: str) -> tuple[float, float | None]:
+    """The time (`time.time`) the run was first seen finished, polled every 20 ms, and the CPU seconds its process
+    (the pid its events record) had used by then, sampled as often (the last 20 ms may be missed)."""
+    from gamestats_assets.lib.deploy.run_health import run_process
+
+    process, cpu = None, None
     while not instance.get_run_by_id(run_id).is_finished:
+        if process is None and (found := run_process(instance, run_id)) is not None:
+            process = psutil.Process(found[0])
+        if process is not None:
+            cpu = process_cpu_seconds(process) or cpu
         time.sleep(0.02)
-    return time.time()
+    return time.time(), cpu
 
 
 def phases(instance: dg.DagsterInstance, run_id: str, process_started: float, seen_finished: float) -> dict:
@@ -175,23 +195,28 @@ def phases(instance: dg.DagsterInstance, run_id: str, process_started: float, se
 
 
 def launched_run(instance: dg.DagsterInstance, job, keys) -> dict:
-    """A run launched through the instance's run launcher, with its figures and the launcher's own seconds."""
+    """A run launched through the instance's run launcher, with its figures, its process's CPU seconds and the
+    launcher's own seconds."""
     run_id = new_run(instance, job, keys)
     started = time.perf_counter()
     instance.launch_run(run_id, workspace=None)
     launch_seconds, process_started = time.perf_counter() - started, time.time()
-    return {**phases(instance, run_id, process_started, wait(instance, run_id)),
+    finished, cpu = wait(instance, run_id)
+    return {**phases(instance, run_id, process_started, finished), "cpu_s": cpu and round(cpu, 2),
             "launcher_seconds": round(launch_seconds, 3)}
 
 
 def fresh_run(instance: dg.DagsterInstance, job, keys) -> dict:
-    """A run executed by a new interpreter started now."""
+    """A run executed by a new interpreter started now, with its CPU seconds."""
     run_id = new_run(instance, job, keys)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     process_started = time.time()
     launched = dg.DagsterEvent(event_type_value="PIPELINE_STARTING", job_name=job.name)
     instance.report_dagster_event(launched, run_id=run_id)
     subprocess.run([sys.executable, "-c", FRESH, run_id], check=True, cwd=ROOT)
-    return phases(instance, run_id, process_started, time.time())
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return {**phases(instance, run_id, process_started, time.time()), "cpu_s": round(cpu, 2)}
 
 
 def median_of(runs: list[dict], name: str) -> float | None:
@@ -235,7 +260,7 @@ def main() -> None:
         "first_run": first,
         "idle_runs_forked": idle,
         "idle_run_forked_median": {name: median_of(idle, name)
-                                   for name in ("launch_to_end_s", "process_start_to_first_step_s")},
+                                   for name in ("launch_to_end_s", "process_start_to_first_step_s", "cpu_s")},
         "idle_run_new_interpreter": fresh,
         "load_average_1m_at_end": round(os.getloadavg()[0], 2),
     }))
