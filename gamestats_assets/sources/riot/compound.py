@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import polars as pl
 from pydantic import ConfigDict
 
-from gamestats_assets.lib.core.stats import Z_95
+from gamestats_assets.lib.core.stats import proportion_test, wilson_bounds
 from gamestats_assets.sources.riot import ddragon
 
 LANE_MINUTES = (10, 15)
@@ -115,10 +115,7 @@ def summarize(values: pl.Series, metric: str) -> GroupSummary:
         return GroupSummary(0, None, None, None)
     mean = float(values.mean())
     if metric == "win":
-        denominator = 1 + Z_95**2 / n
-        centre = (mean + Z_95**2 / (2 * n)) / denominator
-        half = Z_95 * math.sqrt(mean * (1 - mean) / n + Z_95**2 / (4 * n**2)) / denominator
-        return GroupSummary(n, mean, centre - half, centre + half)
+        return GroupSummary(n, mean, *wilson_bounds(float(values.sum()), n))
     if n < 2:
         return GroupSummary(n, mean, None, None)
     half = float(stats.t.ppf(0.975, n - 1)) * float(values.std()) / math.sqrt(n)
@@ -130,12 +127,7 @@ def difference_p(meeting: pl.Series, others: pl.Series, metric: str) -> float | 
     if meeting.len() < 2 or others.len() < 2:
         return None
     if metric == "win":
-        n1, n0, w1, w0 = meeting.len(), others.len(), float(meeting.sum()), float(others.sum())
-        pooled = (w1 + w0) / (n1 + n0)
-        if pooled in (0.0, 1.0):
-            return 1.0
-        z = (w1 / n1 - w0 / n0) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n0))
-        return float(2 * stats.norm.sf(abs(z)))
+        return proportion_test(meeting.len(), float(meeting.sum()), others.len(), float(others.sum()))[1]
     result = stats.ttest_ind(meeting.to_numpy(), others.to_numpy(), equal_var=False)
     return None if math.isnan(result.pvalue) else float(result.pvalue)
 
