@@ -39,10 +39,10 @@ def plant(pg_url: str) -> Planted:
             conn.execute(
                 "INSERT INTO lol.discovered_patterns (queue, patch, tier, pattern_type, subject, role, condition, "
                 "metric, effect, effect_ci_low, effect_ci_high, value_with, baseline, n, n_baseline, p_value, "
-                "q_value, min_games) VALUES (%s, %s, 'all', 'first_core_item', %s, %s, %s, 'win_rate', %s, %s, %s, "
-                "%s, %s, %s, %s, %s, %s, 30)",
+                "q_value, min_games, significant, measure) VALUES (%s, %s, 'all', 'first_core_item', %s, %s, %s, "
+                "'win_rate', %s, %s, %s, %s, %s, %s, %s, %s, %s, 30, %s, 'win_rate')",
                 (queue, patch, champion, role, item, wins / n - rest_wins / rest, low, high, wins / n,
-                 rest_wins / rest, n, rest, q / 2, q))
+                 rest_wins / rest, n, rest, q / 2, q, q < 0.05))
         pairs = []
         for significant in (True, False):
             row = conn.execute(
@@ -52,7 +52,10 @@ def plant(pg_url: str) -> Planted:
             conn.execute(
                 "INSERT INTO lol.correlations SELECT queue, %s, team_position, variable_x, variable_y, n, "
                 "CASE WHEN pearson_r > 0 THEN 0.4 ELSE -0.4 END, 0.001, spearman_r, spearman_p, partial_r, "
-                "partial_p, low_sample, 0.002, spearman_q, partial_q FROM lol.correlations WHERE patch = %s "
+                "partial_p, low_sample, 0.002, spearman_q, partial_q, "
+                "tanh(atanh(CASE WHEN pearson_r > 0 THEN 0.4 ELSE -0.4 END) - 1.959964 / sqrt(n - 3)), "
+                "tanh(atanh(CASE WHEN pearson_r > 0 THEN 0.4 ELSE -0.4 END) + 1.959964 / sqrt(n - 3)), true, measure "
+                "FROM lol.correlations WHERE patch = %s "
                 "AND team_position = %s AND variable_x = %s AND variable_y = %s", (EARLIER, current, *row))
             pairs.append(tuple(row))
     return Planted(champion, role, queue, current, *pairs)

@@ -44,10 +44,11 @@ def count(pg_url: str, query: str, *params) -> int:
 
 
 def rows(page, section: str) -> list[dict]:
-    """The findings a section shows: each row's sentence, effect, n and q as the page writes them."""
+    """The findings a section shows (those folded as not significant too): each row's sentence, effect, n and q as
+    the page writes them."""
     return page.evaluate(f"""[...document.querySelectorAll('#section-{section} tbody tr')].map((r) => ({{
-        sentence: r.children[0].innerText, effect: r.children[1].innerText, n: r.children[2].innerText,
-        q: r.children[3].innerText, outdated: !!r.querySelector('.finding.outdated') }}))""")
+        sentence: r.children[0].textContent, effect: r.children[1].textContent, n: r.children[2].textContent,
+        q: r.children[3].textContent, outdated: !!r.querySelector('.finding.outdated') }}))""")
 
 
 def said(page, section: str) -> str:
@@ -105,8 +106,9 @@ def test_choosing_a_champion_shows_its_patterns_the_stale_one_marked(site, reque
             assert "not about one champion" in said(page, section)
         choose(page, "champion", "")
         choose(page, "sort", "effect")
-        effects = [abs(float(r["effect"].split()[0].replace(",", ""))) for r in rows(page, "objectives")]
-        assert effects == sorted(effects, reverse=True)
+        for group in ("significant", "not-significant"):
+            effects = [abs(float(r["effect"].split()[0].replace(",", ""))) for r in rows(page, f"objectives .{group}")]
+            assert effects == sorted(effects, reverse=True), group
         assert "sort=effect" in page.evaluate("location.search")
         tiers = page.evaluate("[...document.querySelectorAll('#tier option')].map((o) => o.value).filter(Boolean)")
         assert tiers
@@ -184,34 +186,15 @@ NEW_SECTIONS = {
                     "WHERE p_value IS NOT NULL AND games >= 30 AND other_games >= 30",
     "coordination": "SELECT patch, sum(takes)::bigint, min(q_value) FROM lol.coordination_outcomes "
                     "WHERE q_value IS NOT NULL GROUP BY queue, patch, objective HAVING sum(takes) >= 30",
+    "build-paths": "SELECT patch, games, q_value FROM lol.item_build_stats WHERE tier = 'all' AND q_value IS NOT NULL "
+                   "AND kda_vs_others IS NOT NULL AND games >= 30 AND champion_games - games >= 30",
+    "objective-tree": "SELECT patch, n_train, q_value FROM lol.objective_tree WHERE n_train >= 30 "
+                      "AND q_value IS NOT NULL",
 }
-"""The findings of the newer sections whose tables publish their q: their patch, n and q."""
-Q_ON_READ = {
-    "build-paths": ("SELECT patch, games, kda_vs_others / ((kda_vs_others_ci_high - kda_vs_others_ci_low) / 2 / "
-                    "1.959963984540054) AS z, tier = 'all' AND games >= 30 AND champion_games - games >= 30 AS shown "
-                    "FROM lol.item_build_stats WHERE kda_vs_others IS NOT NULL", "normal"),
-    "objective-tree": ("SELECT patch, n_train, blue_wins_train, n_train >= 30 FROM lol.objective_tree "
-                       "WHERE n_train > 0", "binomial"),
-}
-"""The newer sections whose q the findings compute over every row of their table: the rows and the test of each."""
-
-
-def q_on_read(pg_url: str, section: str) -> list[tuple]:
-    """The findings a section of `Q_ON_READ` lists on every rank: their patch, n and q (Benjamini–Hochberg over the
-    table's tests: a normal z's p, or an exact binomial test of blue's wins against 50 %)."""
-    from scipy import stats
-    from statsmodels.stats.multitest import multipletests
-
-    query, test = Q_ON_READ[section]
-    with psycopg.connect(pg_url) as conn:
-        rows = conn.execute(query).fetchall()
-    p = [2 * stats.norm.sf(abs(r[2])) if test == "normal" else stats.binomtest(r[2], r[1], 0.5).pvalue for r in rows]
-    return [(r[0], r[1], q) for r, q in zip(rows, multipletests(p, method="fdr_bh")[1], strict=True) if r[3]]
+"""The findings of the newer sections: their patch, n and q, as their tables publish them."""
 
 
 def published_findings(pg_url: str, section: str) -> list[tuple]:
-    if section in Q_ON_READ:
-        return q_on_read(pg_url, section)
     with psycopg.connect(pg_url) as conn:
         return conn.execute(NEW_SECTIONS[section]).fetchall()
 
@@ -224,7 +207,7 @@ def effect_size(text: str) -> float:
     return abs(float(text.split()[0].replace(",", "").replace("−", "-")))
 
 
-SECTIONS = (*NEW_SECTIONS, *Q_ON_READ)
+SECTIONS = tuple(NEW_SECTIONS)
 
 
 @pytest.mark.parametrize("width", [1400, 390])
@@ -250,9 +233,11 @@ def test_the_newer_sections_at_a_desktop_and_a_phone(site, request, width):
                     assert "[" in row["effect"] and " to " in row["effect"]
                     assert row["effect"].endswith((" pts", " DPM") if section == "skill-ngrams" else
                                                   " KDA" if section == "build-paths" else " pts")
-                page.evaluate(f"document.querySelector('#section-{section} th[data-key=effect] button').click()")
-                effects = [effect_size(r["effect"]) for r in rows(page, section)]
-                assert effects == sorted(effects, reverse=True) and len(effects) == len(shown)
+                page.evaluate(f"document.querySelectorAll('#section-{section} th[data-key=effect] button')"
+                              ".forEach((b) => b.click())")
+                for group in ("significant", "not-significant"):
+                    effects = [effect_size(r["effect"]) for r in rows(page, f"{section} .{group}")]
+                    assert effects == sorted(effects, reverse=True), (section, group)
             assert cut_elements(page) == []
             assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
             choose(page, "patch", planted.current)
@@ -263,3 +248,71 @@ def test_the_newer_sections_at_a_desktop_and_a_phone(site, request, width):
                 assert all(f" {planted.current}: " in r["sentence"] for r in shown)
         finally:
             page.viewport(*DESKTOP)
+
+
+SIGNIFICANT = {
+    "patterns": "SELECT count(*) FILTER (WHERE significant), count(*) FROM lol.discovered_patterns WHERE tier = 'all' "
+                "AND n >= 30 AND n_baseline >= 30",
+    "objectives": "SELECT count(*) FILTER (WHERE significant), count(*) FROM lol.objective_stats WHERE games >= 30 "
+                  "AND q_value IS NOT NULL",
+    "objective-timing": "SELECT count(*) FILTER (WHERE significant), count(*) FROM lol.objective_timing "
+                        "WHERE games >= 30 AND q_value IS NOT NULL",
+    "build-paths": "SELECT count(*) FILTER (WHERE significant), count(*) FROM lol.item_build_stats WHERE tier = 'all' "
+                   "AND q_value IS NOT NULL AND kda_vs_others IS NOT NULL AND games >= 30 "
+                   "AND champion_games - games >= 30",
+    "vision": "SELECT count(*) FILTER (WHERE significant), count(*) FROM lol.vision_stats WHERE games >= 30 "
+              "AND other_games >= 30 AND q_value IS NOT NULL",
+    "win-model": "SELECT count(*) FILTER (WHERE significant), count(*) FROM lol.win_model WHERE term <> 'const' "
+                 "AND n_train >= 30 AND q_value IS NOT NULL",
+    "skill-ngrams": "SELECT count(*) FILTER (WHERE s), count(*) FROM lol.skill_ngrams, "
+                    "LATERAL (VALUES (significant), (dpm_significant)) AS t(s) WHERE p_value IS NOT NULL "
+                    "AND games >= 30 AND other_games >= 30",
+}
+"""Of each section's findings (the first 50 by evidence), how many its table publishes as significant, and all."""
+
+
+def grouped(page, section: str) -> dict[str, list[dict]]:
+    """The q of each finding a section lists as significant and of each it folds as not, and whether its sentence
+    says it measures something other than winning."""
+    return page.evaluate(f"""Object.fromEntries(['significant', 'not-significant'].map((group) => [group,
+        [...document.querySelectorAll('#section-{section} .' + group + ' tbody tr')].map((r) => ({{
+          q: r.children[3].textContent, effect: r.children[1].textContent,
+          measure: r.querySelector('.measure')?.textContent || '' }}))]))""")
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_only_significant_findings_are_listed_as_significant(site, request, width):
+    """Each section lists as significant exactly the findings its table publishes as significant (q below 0.05), the
+    others folded below as not; a finding whose effect is not a win rate's says it measures something other than
+    winning, and the page says "helps win" of win-rate effects alone."""
+    base, page, pg_url, _ = site
+    with check(page, request):
+        page.viewport(width, 900 if width > 600 else 844)
+        try:
+            clean_load(page, f"{base}/findings.html")
+            intro = page.evaluate("document.querySelector('main > p.muted').innerText")
+            assert "helps win" not in intro.replace("Only an effect on the win rate says what helps win", "")
+            for section, query in SIGNIFICANT.items():
+                significant, total = count_both(pg_url, query)
+                groups = grouped(page, section)
+                assert len(groups["significant"]) == min(significant, 50), section
+                assert len(groups["significant"]) + len(groups["not-significant"]) == min(total, 50), section
+                assert all(q_number(r["q"]) < 0.05 for r in groups["significant"]), section
+                assert all(q_number(r["q"]) >= 0.05 for r in groups["not-significant"]), section
+                said = said_of(page, section)
+                assert f"{min(significant, 50):,} significant (q below 0.05), " in said, said
+                for row in groups["significant"] + groups["not-significant"]:
+                    assert (row["measure"] == "") == row["effect"].endswith(" pts"), (section, row)
+            assert cut_elements(page) == []
+            assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+        finally:
+            page.viewport(*DESKTOP)
+
+
+def count_both(pg_url: str, query: str) -> tuple[int, int]:
+    with psycopg.connect(pg_url) as conn:
+        return conn.execute(query).fetchone()
+
+
+def said_of(page, section: str) -> str:
+    return page.evaluate(f"document.querySelector('#section-{section} > div > p.muted').innerText")

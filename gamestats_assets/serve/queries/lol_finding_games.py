@@ -1,26 +1,21 @@
 """The League findings read from tables of single games' paths and moments (`lol_finding_sources.py` declares every
 source): a champion's core item path against their other games as long, three skill points in a row, the takers'
 win rate per teammate near an objective, and the leaves of the objective tree. The statistics each finding carries
-are those `lol_finding_sources.py` describes."""
+are those `lol_finding_sources.py` describes, read as the tables publish them."""
 
 from __future__ import annotations
 
 import psycopg
 
-from gamestats_assets.lib.core.stats import wilson_bounds
 from gamestats_assets.serve.queries.lol_finding_phrases import (
-    Q,
-    binomial_p,
     finding,
     games,
     interval,
-    normal_p,
     objective_name,
     pct,
     signed,
     tier_of,
     where,
-    with_q,
 )
 from gamestats_assets.serve.queries.lol_findings import phrase_q
 
@@ -33,7 +28,8 @@ def build_path_findings(conn: psycopg.Connection) -> list[dict]:
     games as long beside it."""
     found = []
     for row in conn.execute("SELECT * FROM lol.item_build_stats WHERE kda_vs_others IS NOT NULL "
-                            "AND kda_vs_others_ci_low IS NOT NULL AND kda_vs_others_ci_high IS NOT NULL").fetchall():
+                            "AND kda_vs_others_ci_low IS NOT NULL AND kda_vs_others_ci_high IS NOT NULL "
+                            "AND p_value IS NOT NULL AND q_value IS NOT NULL").fetchall():
         n, n_rest = row["games"], row["champion_games"] - row["games"]
         effect, low, high = row["kda_vs_others"], row["kda_vs_others_ci_low"], row["kda_vs_others_ci_high"]
         others = row["others_kda_mean"]
@@ -42,27 +38,28 @@ def build_path_findings(conn: psycopg.Connection) -> list[dict]:
                     f"{pct(row['win_rate_ci_high'])}] ({signed(row['win_rate_vs_same_length'] * 100)} points against "
                     f"the champion's games as long); KDA {others + effect:.2f} vs {others:.2f} in the "
                     f"champion's other games as long, {signed(effect, 2)} {interval(low, high, 2)}, "
-                    f"n = {games(n)} vs {games(n_rest)}, {Q}.")
+                    f"n = {games(n)} vs {games(n_rest)}, {phrase_q(row['q_value'])}.")
         found.append(finding(row, "item_build_stats", "build_path", champion=row["champion_name"],
                              subject=row["champion_name"], condition=row["core_path"], metric="kda",
                              value_with=others + effect, baseline=others, effect=effect,
                              effect_ci_low=low, effect_ci_high=high, unit="KDA", n=n, n_baseline=n_rest,
-                             p_value=normal_p(effect, low, high), q_value=1.0, sentence=sentence))
-    return with_q(found)
+                             p_value=row["p_value"], q_value=row["q_value"], sentence=sentence))
+    return found
 
 
 NGRAM_MEASURES = {
     "skill_ngram_dpm": ("dpm_difference", "dpm_difference_ci_low", "dpm_difference_ci_high", "dpm_p_value",
-                        "dpm_q_value"),
+                        "dpm_q_value", "dpm_significant"),
     "skill_ngram_win_rate": ("win_rate_difference", "difference_ci_low", "difference_ci_high", "p_value",
-                             "q_value")}
-"""Each measure an n-gram of `lol.skill_ngrams` is tested on: its difference, interval, p and q columns."""
+                             "q_value", "significant")}
+"""Each measure an n-gram of `lol.skill_ngrams` is tested on: its difference, interval, p, q and significance
+columns."""
 
 
 def ngram_finding(row: dict, kind: str) -> dict:
     """The finding of one n-gram of `row` on the measure `kind` of `NGRAM_MEASURES`: the n-gram's players against
     the champion's other players, the table's difference, interval, p and q."""
-    effect_of, low_of, high_of, p_of, q_of = NGRAM_MEASURES[kind]
+    effect_of, low_of, high_of, p_of, q_of, flag = NGRAM_MEASURES[kind]
     effect, low, high, n, n_rest = row[effect_of], row[low_of], row[high_of], row["games"], row["other_games"]
     points = " ".join(row["ngram"])
     if kind == "skill_ngram_dpm":
@@ -75,7 +72,7 @@ def ngram_finding(row: dict, kind: str) -> dict:
                 f"points {interval(low, high, scale=100)}")
     sentence = (f"{row['champion_name']}, every role, all ranks, {where(row)}: {points} among the first nine skill "
                 f"points → {said}, n = {games(n)} vs {games(n_rest)}, {phrase_q(row[q_of])}.")
-    return finding(row, "skill_ngrams", kind, champion=row["champion_name"], subject=row["champion_name"],
+    return finding(row, "skill_ngrams", kind, flag, champion=row["champion_name"], subject=row["champion_name"],
                    condition=row["ngram"], metric=effect_of.removesuffix("_difference"),
                    value_with=value, baseline=baseline, effect=effect, effect_ci_low=low, effect_ci_high=high,
                    unit=unit, n=n, n_baseline=n_rest, p_value=row[p_of], q_value=row[q_of], sentence=sentence)
@@ -135,7 +132,8 @@ def objective_tree_findings(conn: psycopg.Connection) -> list[dict]:
     """`lol.objective_tree`, a finding per leaf of each queue and patch's tree: blue's win rate in its training games
     against 50 % (Wilson interval, exact binomial test, q over every leaf), the leaf's call and its held-out games
     called right, and the tree's held-out accuracy against the baseline's with the paired gain's interval."""
-    rows = conn.execute("SELECT * FROM lol.objective_tree WHERE n_train > 0 ORDER BY queue, patch, leaf").fetchall()
+    rows = conn.execute("SELECT * FROM lol.objective_tree WHERE n_train > 0 AND p_value IS NOT NULL "
+                        "AND q_value IS NOT NULL ORDER BY queue, patch, leaf").fetchall()
     majority: dict[tuple, list[int]] = {}
     for row in rows:
         total = majority.setdefault((row["queue"], row["patch"]), [0, 0])
@@ -144,13 +142,13 @@ def objective_tree_findings(conn: psycopg.Connection) -> list[dict]:
     found = []
     for row in rows:
         wins, n = row["blue_wins_train"], row["n_train"]
-        low, high = (bound - 0.5 for bound in wilson_bounds(wins, n))
+        low, high = row["effect_ci_low"], row["effect_ci_high"]
         blue_wins, fitted = majority[(row["queue"], row["patch"])]
         called = "blue's" if row["blue_predicted"] else "red's"
         always = "blue's" if blue_wins >= fitted / 2 else "red's"
         sentence = (f"Blue side, all ranks, {where(row)}: {rule(row['leaf'])} → blue won {pct(wins / n)}, "
                     f"{signed((wins / n - 0.5) * 100)} points against an even 50 % {interval(low, high, scale=100)}, "
-                    f"n = {games(n)} training games, {Q}; the tree calls {called} win there, right in "
+                    f"n = {games(n)} training games, {phrase_q(row['q_value'])}; the tree calls {called} win there, right in "
                     f"{games(row['correct_test'])} of its {games(row['n_test'])} held-out games. The whole tree calls "
                     f"{pct(row['accuracy'])} of {games(row['games_test'])} held-out games right "
                     f"[95 % CI {pct(row['accuracy_ci_low'])} to {pct(row['accuracy_ci_high'])}] against "
@@ -160,6 +158,6 @@ def objective_tree_findings(conn: psycopg.Connection) -> list[dict]:
                     f"{verdict(row)}.")
         found.append(finding(row, "objective_tree", "objective_tree_leaf", subject="blue",
                              condition=row["leaf"], metric="win_rate", value_with=wins / n, baseline=0.5,
-                             effect=wins / n - 0.5, effect_ci_low=low, effect_ci_high=high, unit="win rate", n=n,
-                             p_value=binomial_p(wins, n), q_value=1.0, sentence=sentence))
-    return with_q(found)
+                             effect=row["effect"], effect_ci_low=low, effect_ci_high=high, unit="win rate", n=n,
+                             p_value=row["p_value"], q_value=row["q_value"], sentence=sentence))
+    return found

@@ -1,15 +1,9 @@
 """What the League findings' readers (`lol_finding_sources.py`, `lol_finding_games.py`) share: a finding's shape,
-the words of its sentence (roles, tiers, objectives, shares, intervals, games), and the tests a table publishing no
-p needs (binomial, two proportions, normal) with Benjamini–Hochberg's q over a table's findings."""
+with its significance as its table publishes it, and the words of its sentence (roles, tiers, objectives, shares,
+intervals, games)."""
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
-
-from gamestats_assets.lib.core.stats import Z_95, benjamini_hochberg
-from gamestats_assets.serve.queries.lol_findings import SIGNIFICANT, phrase_q
 from gamestats_assets.sources.riot.league import ALL, BANDS, TIERS
 
 
@@ -47,36 +41,12 @@ def role_in(role: str | None) -> str:
     return role_of(role).lower()
 
 
-def finding(row: dict, table: str, kind: str, **values) -> dict:
-    """A finding of `row` (its queue and patch; every rank unless it has a tier), `values` its other fields."""
+def finding(row: dict, table: str, kind: str, flag: str = "significant", **values) -> dict:
+    """A finding of `row` (its queue and patch; every rank unless it has a tier), `values` its other fields, its
+    significance the table's published `flag` (false where the table left it null: untested)."""
     base = {"table": table, "kind": kind, "queue": row["queue"], "patch": row["patch"], "champion": None, "role": None,
             "tier": row.get("tier") or ALL, "value_with": None, "baseline": None, "n_baseline": None}
-    found = {**base, **values}
-    return {**found, "significant": found["q_value"] < SIGNIFICANT}
-
-
-Q = "{q}"
-"""Where a sentence made before its table's q says it (`with_q`)."""
-
-
-def with_q(found: list[dict]) -> list[dict]:
-    """`found` with `q_value` (Benjamini–Hochberg over all of them), `significant`, and the q in each sentence."""
-    q = benjamini_hochberg(np.array([f["p_value"] for f in found], dtype=float)) if found else []
-    return [{**f, "q_value": float(value), "significant": float(value) < SIGNIFICANT,
-             "sentence": f["sentence"].replace(Q, phrase_q(float(value)))} for f, value in zip(found, q, strict=True)]
-
-
-def binomial_p(wins: int, n: int) -> float:
-    from scipy import stats
-    return float(stats.binomtest(wins, n, 0.5).pvalue)
-
-
-def proportion_p(wins1: int, n1: int, wins2: int, n2: int) -> float:
-    """The two-proportion z-test's two-sided p (pooled variance), 1 where the rates cannot differ."""
-    from scipy import stats
-    pooled = (wins1 + wins2) / (n1 + n2)
-    error = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    return 1.0 if error == 0 else float(2 * stats.norm.sf(abs(wins1 / n1 - wins2 / n2) / error))
+    return {**base, **values, "significant": bool(row[flag])}
 
 
 OBJECTIVE_NAMES = {"herald": "Rift Herald", "baron": "Baron Nashor", "grubs": "Void Grubs"}
@@ -97,10 +67,3 @@ def tier_of(row: dict) -> str:
     tier = row.get("tier") or ALL
     return TIER_NAMES.get(tier, tier)
 
-
-def normal_p(effect: float, low: float, high: float) -> float:
-    """The two-sided p of `effect` from its 95 % normal interval `low` to `high` (its standard error the interval's
-    half over `Z_95`), 1 where the interval has no width."""
-    from scipy import stats
-    error = (high - low) / 2 / Z_95
-    return 1.0 if error <= 0 else float(2 * stats.norm.sf(abs(effect) / error))

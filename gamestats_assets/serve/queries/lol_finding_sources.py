@@ -9,9 +9,8 @@ transformation; a model's coefficient by its standard error; the first dragon ag
 by the table's own interval of its difference within games of the same length, the raw difference beside it with
 Newcombe's; an n-gram of skill points, the trend of the takers' win rate per teammate near and a build path's KDA
 change by the table's own intervals; a leaf of the objective tree as blue's win rate against 50 % by its Wilson
-interval, beside the tree's held-out accuracy against the baseline's. Where a table publishes no q (objectives,
-vision bands, the win model, the objective tree, the build paths), the test is made here from its counts (a build
-path's from its normal interval) and q is Benjamini–Hochberg over every test of the table."""
+interval, beside the tree's held-out accuracy against the baseline's. Every p, q, interval and significance is the
+table's own, published when it was materialized: none is computed here."""
 
 from __future__ import annotations
 
@@ -19,7 +18,6 @@ import math
 
 import psycopg
 
-from gamestats_assets.lib.core.stats import Z_95, fisher_bounds, newcombe_bounds, wilson_bounds
 from gamestats_assets.serve.queries.lol_finding_games import (
     NGRAM_MEASURES,
     build_path_findings,
@@ -28,20 +26,16 @@ from gamestats_assets.serve.queries.lol_finding_games import (
     skill_ngram_findings,
 )
 from gamestats_assets.serve.queries.lol_finding_phrases import (
-    Q,
-    binomial_p,
     finding,
     games,
     interval,
     objective_name,
     pct,
-    proportion_p,
     role_in,
     role_of,
     signed,
     tier_of,
     where,
-    with_q,
 )
 from gamestats_assets.serve.queries.lol_findings import Source, phrase_q
 
@@ -104,10 +98,10 @@ def correlation_findings(conn: psycopg.Connection) -> list[dict]:
     """`lol.correlations`, a finding per role and pair tested: Pearson's r with Fisher's interval, its q, and r
     with game length held fixed where the pair does not hold length."""
     out = []
-    for row in conn.execute("SELECT * FROM lol.correlations WHERE pearson_r IS NOT NULL "
-                            "AND pearson_q IS NOT NULL").fetchall():
+    for row in conn.execute("SELECT * FROM lol.correlations WHERE pearson_r IS NOT NULL AND pearson_q IS NOT NULL "
+                            "AND pearson_ci_low IS NOT NULL").fetchall():
         r, n = row["pearson_r"], row["n"]
-        low, high = fisher_bounds(r, n)
+        low, high = row["pearson_ci_low"], row["pearson_ci_high"]
         held = ("" if row["partial_r"] is None
                 else f", {row['partial_r']:+.2f} with game length held fixed".replace("-", "−"))
         x, y = (VARIABLE_NAMES.get(row[v], row[v]) for v in ("variable_x", "variable_y"))
@@ -121,27 +115,26 @@ def correlation_findings(conn: psycopg.Connection) -> list[dict]:
     return out
 
 
-def first_taker(row: dict, table: str, kind: str, condition: str, taking: str, p_value: float, q_value: float,
-                q_said: str) -> dict:
+def first_taker(row: dict, table: str, kind: str, condition: str, taking: str) -> dict:
     """The finding of `row`'s teams that took an objective first (`wins` of `games`) against an even 50 %: their
-    win rate less one half with its Wilson interval; `taking` says what they took and when, `q_said` its q."""
+    win rate less one half with its Wilson interval, p and q as published; `taking` says what they took and when."""
     n, wins = row["games"], row["wins"]
-    low, high = (bound - 0.5 for bound in wilson_bounds(wins, n))
+    low, high = row["effect_ci_low"], row["effect_ci_high"]
     sentence = (f"Teams, all ranks, {where(row)}: {taking} → win rate {pct(wins / n)} vs an even 50 %, "
                 f"{signed((wins / n - 0.5) * 100)} points {interval(low, high, scale=100)}, n = {games(n)} games, "
-                f"{q_said}.")
+                f"{phrase_q(row['q_value'])}.")
     return finding(row, table, kind, subject="team", condition=condition, metric="win_rate", value_with=wins / n,
                    baseline=0.5, effect=wins / n - 0.5, effect_ci_low=low, effect_ci_high=high, unit="win rate",
-                   n=n, p_value=p_value, q_value=q_value, sentence=sentence)
+                   n=n, p_value=row["p_value"], q_value=row["q_value"], sentence=sentence)
 
 
 def objective_findings(conn: psycopg.Connection) -> list[dict]:
     """`lol.objective_stats`, a finding per objective, queue and patch: the win rate of the team taking it first
-    against 50 % (exact binomial test), with its Wilson interval."""
-    return with_q([first_taker(row, "objective_stats", "objective", f"first {row['objective']}",
-                               f"taking the first {objective_name(row['objective'])}",
-                               binomial_p(row["wins"], row["games"]), 1.0, Q)
-                   for row in conn.execute("SELECT * FROM lol.objective_stats WHERE games > 0").fetchall()])
+    against 50 % (exact binomial test, q over every row of the table), with its Wilson interval."""
+    return [first_taker(row, "objective_stats", "objective", f"first {row['objective']}",
+                        f"taking the first {objective_name(row['objective'])}")
+            for row in conn.execute("SELECT * FROM lol.objective_stats WHERE games > 0 AND p_value IS NOT NULL "
+                                    "AND q_value IS NOT NULL").fetchall()]
 
 
 def when_taken(row: dict) -> str:
@@ -162,8 +155,7 @@ def objective_timing_findings(conn: psycopg.Connection) -> list[dict]:
     every period, `all`): the first taker's win rate against 50 % with its Wilson interval, the table's exact
     binomial p and its q over every row of the table."""
     return [first_taker(row, "objective_timing", "objective_timing", f"first {row['objective']}, {row['period']}",
-                        f"taking the first {objective_name(row['objective'])} {when_taken(row)}", row["p_value"],
-                        row["q_value"], phrase_q(row["q_value"]))
+                        f"taking the first {objective_name(row['objective'])} {when_taken(row)}")
             for row in conn.execute("SELECT * FROM lol.objective_timing WHERE games > 0 AND p_value IS NOT NULL "
                                     "AND q_value IS NOT NULL").fetchall()]
 
@@ -178,13 +170,12 @@ def dragon_vs_herald_findings(conn: psycopg.Connection) -> list[dict]:
     for row in conn.execute("SELECT * FROM lol.dragon_vs_herald WHERE same_length_difference IS NOT NULL "
                             "AND p_value IS NOT NULL AND q_value IS NOT NULL").fetchall():
         dragon, herald = row["dragon_win_rate"], row["herald_win_rate"]
-        raw_low, raw_high = newcombe_bounds(row["dragon_wins"], row["dragon_games"], row["herald_wins"],
-                                            row["herald_games"])
         effect, low, high = row["same_length_difference"], row["same_length_ci_low"], row["same_length_ci_high"]
         n, n_rest = row["same_length_dragon_games"], row["same_length_herald_games"]
         sentence = (f"Teams, all ranks, {where(row)}: the first dragon without the first Rift Herald → win rate "
                     f"{pct(dragon)} vs {pct(herald)} for the first Rift Herald without the first dragon, "
-                    f"{signed((dragon - herald) * 100)} points {interval(raw_low, raw_high, scale=100)} over "
+                    f"{signed((dragon - herald) * 100)} points "
+                    f"{interval(row['difference_ci_low'], row['difference_ci_high'], scale=100)} over "
                     f"{games(row['dragon_games'])} vs {games(row['herald_games'])} teams; in games as long as each "
                     f"other {signed(effect * 100)} points {interval(low, high, scale=100)}, n = {games(n)} vs "
                     f"{games(n_rest)} teams, {phrase_q(row['q_value'])}.")
@@ -197,37 +188,27 @@ def dragon_vs_herald_findings(conn: psycopg.Connection) -> list[dict]:
 
 
 def vision_findings(conn: psycopg.Connection) -> list[dict]:
-    """`lol.vision_stats`, a finding per role's quarter of vision: its players' win rate against the role's other
-    quarters (two-proportion test, Newcombe's interval), with their deaths per 10 minutes."""
-    rows = conn.execute("SELECT * FROM lol.vision_stats WHERE games > 0").fetchall()
-    totals: dict[tuple, list[int]] = {}
-    for row in rows:
-        total = totals.setdefault((row["queue"], row["patch"], row["team_position"]), [0, 0])
-        total[0] += row["games"]
-        total[1] += row["wins"]
+    """`lol.vision_stats`, a finding per role's quarter of vision tested against the role's other quarters: its
+    players' win rate against theirs (two-proportion test, Newcombe's interval), with their deaths per 10 minutes."""
     found = []
-    for row in rows:
-        n, wins = row["games"], row["wins"]
-        all_n, all_wins = totals[(row["queue"], row["patch"], row["team_position"])]
-        n_rest, wins_rest = all_n - n, all_wins - wins
-        if n_rest == 0:
-            continue
-        low, high = newcombe_bounds(wins, n, wins_rest, n_rest)
+    for row in conn.execute("SELECT * FROM lol.vision_stats WHERE games > 0 AND other_games > 0 "
+                            "AND p_value IS NOT NULL AND q_value IS NOT NULL").fetchall():
+        n, wins, n_rest = row["games"], row["wins"], row["other_games"]
+        low, high = row["effect_ci_low"], row["effect_ci_high"]
         deaths = ("" if row["deaths_per_10_mean"] is None else
                   f"; {row['deaths_per_10_mean']:.2f} deaths per 10 minutes [95 % CI {row['deaths_per_10_ci_low']:.2f} "
                   f"to {row['deaths_per_10_ci_high']:.2f}]")
         sentence = (f"{role_of(row['team_position'])} players in {QUARTERS.get(row['vision_band'], 'a quarter')} of "
                     f"vision ({row['vision_min']:.2f} to {row['vision_max']:.2f} vision score per minute), "
-                    f"all ranks, {where(row)}: win rate {pct(wins / n)} vs {pct(wins_rest / n_rest)} in the role's "
-                    f"other quarters, {signed((wins / n - wins_rest / n_rest) * 100)} points "
-                    f"{interval(low, high, scale=100)}, n = {games(n)} vs {games(n_rest)}, {Q}{deaths}.")
+                    f"all ranks, {where(row)}: win rate {pct(wins / n)} vs {pct(row['other_win_rate'])} in the role's "
+                    f"other quarters, {signed(row['effect'] * 100)} points {interval(low, high, scale=100)}, "
+                    f"n = {games(n)} vs {games(n_rest)}, {phrase_q(row['q_value'])}{deaths}.")
         found.append(finding(row, "vision_stats", "vision_band", role=row["team_position"],
                              subject=row["team_position"], condition=f"vision quarter {row['vision_band']}",
-                             metric="win_rate", value_with=wins / n, baseline=wins_rest / n_rest,
-                             effect=wins / n - wins_rest / n_rest, effect_ci_low=low, effect_ci_high=high,
-                             unit="win rate", n=n, n_baseline=n_rest, p_value=proportion_p(wins, n, wins_rest, n_rest),
-                             q_value=1.0, sentence=sentence))
-    return with_q(found)
+                             metric="win_rate", value_with=wins / n, baseline=row["other_win_rate"],
+                             effect=row["effect"], effect_ci_low=low, effect_ci_high=high, unit="win rate", n=n,
+                             n_baseline=n_rest, p_value=row["p_value"], q_value=row["q_value"], sentence=sentence))
+    return found
 
 
 def win_model_findings(conn: psycopg.Connection) -> list[dict]:
@@ -235,21 +216,22 @@ def win_model_findings(conn: psycopg.Connection) -> list[dict]:
     interval, as an odds ratio in the sentence, beside the model's held-out accuracy and the gold-only baseline's."""
     found = []
     for row in conn.execute("SELECT * FROM lol.win_model WHERE term <> 'const' AND coefficient IS NOT NULL "
-                            "AND std_error IS NOT NULL AND p_value IS NOT NULL").fetchall():
-        b, half = row["coefficient"], Z_95 * row["std_error"]
+                            "AND coefficient_ci_low IS NOT NULL AND p_value IS NOT NULL "
+                            "AND q_value IS NOT NULL").fetchall():
+        b, low, high = row["coefficient"], row["coefficient_ci_low"], row["coefficient_ci_high"]
         quality = ("" if row["accuracy"] is None else
                    f"; the model calls {pct(row['accuracy'])} of {games(row['n_test'])} held-out games "
                    f"[{pct(row['accuracy_ci_low'])} to {pct(row['accuracy_ci_high'])}], gold alone "
                    f"{pct(row['baseline_accuracy'])}")
         sentence = (f"Blue side at {row['minute']} minutes, all ranks, {where(row)}: "
                     f"{TERM_NAMES.get(row['term'], row['term'])} → odds of winning × {math.exp(b):.2f} "
-                    f"[95 % CI {math.exp(b - half):.2f} to {math.exp(b + half):.2f}] (log-odds {signed(b, 3)}), "
-                    f"n = {games(row['n_train'])} games fitted, {Q}{quality}.")
+                    f"[95 % CI {math.exp(low):.2f} to {math.exp(high):.2f}] (log-odds {signed(b, 3)}), "
+                    f"n = {games(row['n_train'])} games fitted, {phrase_q(row['q_value'])}{quality}.")
         found.append(finding(row, "win_model", "win_model_term", subject=f"{row['minute']} min",
-                             condition=row["term"], metric="log_odds", effect=b, effect_ci_low=b - half,
-                             effect_ci_high=b + half, unit="log-odds", n=row["n_train"], p_value=row["p_value"],
-                             q_value=1.0, sentence=sentence))
-    return with_q(found)
+                             condition=row["term"], metric="log_odds", effect=b, effect_ci_low=low,
+                             effect_ci_high=high, unit="log-odds", n=row["n_train"], p_value=row["p_value"],
+                             q_value=row["q_value"], sentence=sentence))
+    return found
 
 
 SOURCES = (

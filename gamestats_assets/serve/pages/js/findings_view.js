@@ -24,11 +24,16 @@ export function effectText(row) {
 
 export const qText = (q) => (q < 0.001 ? "< 0.001" : String(Number(Number(q).toPrecision(2))));
 
-/** The sentence; one of an earlier patch that no longer holds on the current one marked as such. */
+/** Whether a finding's effect is a win rate's: only such a finding says what helps win. */
+export const aboutWinning = (row) => row.unit === "win rate";
+
+/** The sentence; one of an earlier patch that no longer holds on the current one marked as such, one whose effect
+ * is not a win rate's (damage per minute, KDA, deaths, r, log-odds) said to be no win-rate difference. */
 function sentenceCell(row) {
   const outdated = row.holds_on_current_patch === false;
   return el("span", { class: outdated ? "finding outdated" : "finding",
-                      title: outdated ? `no longer holds on ${row.current_patch}` : null }, row.sentence);
+                      title: outdated ? `no longer holds on ${row.current_patch}` : null }, row.sentence,
+    aboutWinning(row) ? null : el("small", { class: "measure" }, `Measures ${row.unit}, not winning.`));
 }
 
 /** A sortable table of findings; `sortKey` the column sorted first ("q" for evidence, "effect" or "n"). */
@@ -59,9 +64,19 @@ export function drawSection(region, answer, sortKey, what = "findings") {
     region.replaceChildren(empty("These tests count games of every rank: none is narrowed to one rank yet."));
     return;
   }
-  const total = answer.metadata.total_count, rows = answer.data;
-  region.replaceChildren(rows.length ? el("div", {},
-    el("p", { class: "muted" }, `${fmt(total)} ${what}${total > rows.length ? `, the first ${fmt(rows.length)} shown` : ""}; `
-      + `each on at least ${fmt(answer.metadata.min_games)} games, significant below q = ${answer.metadata.q_threshold}.`),
-    findingsTable(rows, sortKey)) : empty(`No ${what} here on at least ${fmt(answer.metadata.min_games)} games.`));
+  const total = answer.metadata.total_count, rows = answer.data, q = answer.metadata.q_threshold;
+  if (!rows.length) {
+    region.replaceChildren(empty(`No ${what} here on at least ${fmt(answer.metadata.min_games)} games.`));
+    return;
+  }
+  const held = rows.filter((r) => r.significant), weak = rows.filter((r) => !r.significant);
+  region.replaceChildren(el("div", {},
+    el("p", { class: "muted" }, `${fmt(total)} ${what}${total > rows.length ? `, the first ${fmt(rows.length)} shown` : ""}, `
+      + `each on at least ${fmt(answer.metadata.min_games)} games: ${fmt(held.length)} significant (q below ${q}), `
+      + `${fmt(weak.length)} not.`),
+    held.length ? el("div", { class: "significant" }, findingsTable(held, sortKey))
+      : empty(`None of these is significant (q below ${q}): no claim is made of any.`),
+    weak.length ? el("details", { class: "not-significant" },
+      el("summary", {}, `${fmt(weak.length)} not significant (q ${q} or above): tested, no effect told apart from none`),
+      findingsTable(weak, sortKey)) : null));
 }
