@@ -4,7 +4,9 @@ the day's record is begun; the fresh files are parsed by the domain's parse, in 
 replaces the rows of its files (and, with the first, of the removed files) in every ETL table by `source_file`
 (`replace_files`); the games each table holds are recorded with a new generation token for those written
 (`record_generations`); and the record is committed, the rejected files left out. A run failing between two steps
-leaves the changed files unrecorded, so the next run parses them again (`file_rows.DayFiles`).
+leaves the changed files unrecorded, so the next run parses them again (`file_rows.DayFiles`). The record's sequence
+(begin, write, record what the reader keeps, commit) is written once, `recorded`, for a day written batch by batch
+(`write_etl_day`) and for days written whole in one write (`write_days_whole`).
 
 A domain declares what differs (`EtlTables`): its files, its parse (a batch of files → the rows of each table and
 the files rejected, `Parsed`), the rows it needs of the unchanged files, its tables and the column naming a game."""
@@ -30,6 +32,8 @@ from gamestats_assets.lib.intake.retired_days import RetiredDay, kept_metadata, 
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 from gamestats_assets.lib.lake.write import side_by_side
 from gamestats_assets.lib.refresh.generations import read_generations, renewed, write_generations
+
+T = TypeVar("T")
 
 FILE_COUNTS = ("files_quarantined", "files_parsed", "files_reused", "files_removed")
 """The counts of a run's files, in every ETL asset's metadata."""
@@ -149,6 +153,23 @@ def record_generations(data_dir: str | Path, day: dt.date, keys: Mapping[str, dg
             read_generations(data_dir, keys[name], day), fresh | kept_games[kept], fresh | taken_out.get(kept, set())))
 
 
+def recorded(days: Sequence[tuple[DayFiles, Callable[[], tuple[Sequence[Callable[[], None]], Sequence[Path]]]]],
+             write: Callable[[], T]) -> T:
+    """The record's sequence, written once: each day's record begun (`DayFiles.begin`: the fresh files pending),
+    `write` called, then for each day (its plan, and what it gives once written: the steps recording what its reader
+    keeps beside the record, and its refused files) those steps taken and its record committed, the refused files
+    left out (`DayFiles.commit`). A failure in `write` commits no day. Returns what `write` returned."""
+    for plan, _ in days:
+        plan.begin()
+    written = write()
+    for plan, finish in days:
+        steps, refused = finish()
+        for step in steps:
+            step()
+        plan.commit(refused)
+    return written
+
+
 def write_etl_day(etl: EtlTables, context: dg.AssetExecutionContext, platform: PlatformResource,
                   lake: DeltaLakeIOManager, day: EtlDay, parse: Parse) -> DayWritten:
     """Begin the day's record, parse its fresh files batch by batch (`parse`), quarantine what it rejects, replace
@@ -163,12 +184,18 @@ def write_etl_day(etl: EtlTables, context: dg.AssetExecutionContext, platform: P
     refused: list[Path] = []
     recording: list[Callable[[], None]] = []
     committed: list[Callable[[], None]] = []
-    plan.begin()
-    for batch, replaced in plan.batches(size, etl.order):
+
+    def write() -> None:
+        for batch, replaced in plan.batches(size, etl.order):
+            write_batch(batch, replaced)
+        if etl.games is not None:
+            record_generations(platform.data_dir, day.date, etl.keys, etl.games, day.held, written, taken_out)
+
+    def write_batch(batch: list[Path], replaced: list[str]) -> None:
         parsed = parse(batch)
         for path, reason in parsed.rejected:
             quarantine_file(platform.quarantine_dir, path, etl.domain, day.date.isoformat(), reason)
-        refused += parsed.refused
+        refused.extend(parsed.refused)
         replaced = sorted({*replaced, *(file_name(day.folder, path) for path in parsed.refused)})
         if etl.games is not None and etl.games.renew_replaced:
             for kept in {kept for kept, _ in etl.games.tables.values()}:
@@ -189,12 +216,8 @@ def write_etl_day(etl: EtlTables, context: dg.AssetExecutionContext, platform: P
             recording.append(parsed.recording)
         if parsed.committed is not None:
             committed.append(parsed.committed)
-        del parsed, tables, writes
-    if etl.games is not None:
-        record_generations(platform.data_dir, day.date, etl.keys, etl.games, day.held, written, taken_out)
-    for record in recording:
-        record()
-    plan.commit(refused)
+
+    recorded([(plan, lambda: (recording, refused))], write)
     for done in committed:
         done()
     counts.update({**plan.metadata, "files_quarantined": len(refused)})
@@ -259,7 +282,6 @@ class WholeDay(Protocol):
 
 
 D = TypeVar("D", bound=WholeDay)
-T = TypeVar("T")
 
 
 def write_days_whole(etl: EtlTables, platform: PlatformResource, lake: DeltaLakeIOManager, dates: Iterable[dt.date],
@@ -279,13 +301,7 @@ def write_days_whole(etl: EtlTables, platform: PlatformResource, lake: DeltaLake
             continue
         day = plan_etl_day(etl, platform, lake, date)
         opened.append((open_day(day), day.plan))
-    for _, plan in opened:
-        if plan is not None:
-            plan.begin()
     days = [day for day, _ in opened]
-    written = write(days)
-    for day, plan in opened:
-        if plan is not None:
-            day.recording()
-            plan.commit(day.refused)
+    written = recorded([(plan, lambda day=day: ([day.recording], day.refused)) for day, plan in opened
+                        if plan is not None], lambda: write(days))
     return days, written
