@@ -10,7 +10,7 @@ unpartitioned table (`raw_copy_rows_per_second`, binary; CSV once, for compariso
 round's in `publish_to_copy_ratios`; the seconds and rates are medians too. What separates the two:
 the lake read, encoding the rows while the server ingests them (on a machine whose cores are busy, the
 client's encoding competes with the server's parsing; `load_average_1min` says how busy it was), and
-`COPY FREEZE` (see `publisher.stage_partition`).
+`COPY FREEZE` (see `staging.stage_partition`).
 The table has no secondary index: with one partition per day, the date index that made the old
 `DELETE` fast has no use. Prints one JSON object.
 PostgreSQL: GAMESTATS_PG_URL, else the service on 127.0.0.1:5432, else the embedded server; the benchmark

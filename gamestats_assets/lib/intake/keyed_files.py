@@ -1,8 +1,10 @@
 """What the lake holds of a match-keyed domain's landing files (`landing/<domain>/<kind>/`, a folder per kind of
-file a match has: its match object, its telemetry; one partition per match), so that the retention can retire a match's files and a later run of the match keeps its rows.
+file a match has: its match object, its telemetry; one partition per match), so that the retention can retire a
+match's files and a later run of the match keeps its rows.
 
-Each ETL step that reads one kind of a match's files records, once the match's rows are written, the files it read
-by their fingerprint and the match's day: `<data_dir>/state/parsed/<domain>/<kind>/<match>.json`. A match whose
+Each ETL step that reads one kind of a match's files runs them as a `MatchRun`, which records, once the matches' rows
+are written (`MatchRun.confirm`), the files it read by their fingerprint and the match's day:
+`<data_dir>/state/parsed/<domain>/<kind>/<match>.json`. A match whose
 day is past the retention and whose every kind was read from the files landing still holds is retired whole: its
 files recorded in `<data_dir>/state/retired/<domain>/<match>.json`, then removed. A run of a retired match with no
 file of a kind in landing takes that kind's rows of the match from the lake as they are (`kept_from_lake`); a file
