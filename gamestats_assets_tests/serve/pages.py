@@ -118,6 +118,21 @@ def cut_elements(page: Browser) -> list[str]:
     return page.evaluate(CUT)
 
 
+WIDER = """[...document.querySelectorAll('table')].filter((t) => t.getBoundingClientRect().width
+  && getComputedStyle(t).visibility !== 'hidden').filter((t) => {
+    const card = (t.closest('.card') || document.querySelector('main') || document.body).getBoundingClientRect();
+    const box = t.getBoundingClientRect();
+    return box.right > Math.min(card.right, innerWidth) + 1 || box.left < card.left - 1; })
+  .map((t) => `${t.closest('[id]')?.id || ''} ${t.className} (${Math.round(t.getBoundingClientRect().width)} px)`)"""
+"""Every table shown wider than its card (or the page's main column, or the window): one whose columns a reader
+scrolls sideways to, or does not see."""
+
+
+def tables_wider_than_their_card(page: Browser) -> list[str]:
+    """The tables of the page wider than their card (`WIDER`)."""
+    return page.evaluate(WIDER)
+
+
 @contextlib.contextmanager
 def at_phone_width(page: Browser, shot: str) -> Iterator[None]:
     """Runs the block at a phone's width; then the page must not scroll sideways nor cut any text (`cut_elements`),

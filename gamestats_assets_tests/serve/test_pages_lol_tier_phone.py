@@ -10,7 +10,8 @@ import psycopg
 import pytest
 
 from gamestats_assets_tests.serve.chromium import PHONE
-from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, clean_load, cut_elements, served
+from gamestats_assets_tests.serve.pages import (SCREENSHOTS, browser, check, clean_load, cut_elements, served,
+                                                tables_wider_than_their_card)
 
 TIER = "emerald_plus"
 WIDTHS = {"desktop": (1400, 900), "phone": PHONE}
@@ -72,13 +73,6 @@ def shown(page) -> list[dict]:
 
 def percent(share: float) -> str:
     return f"{share * 100:,.1f}%"
-
-
-def tables_wider_than_their_card(page) -> list[str]:
-    return page.evaluate("""[...document.querySelectorAll('table')].filter((t) => t.getBoundingClientRect().width)
-      .filter((t) => { const card = t.closest('.card') || document.querySelector('main');
-                       return t.getBoundingClientRect().right > card.getBoundingClientRect().right + 1; })
-      .map((t) => t.parentElement.id || t.className)""")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
