@@ -67,13 +67,8 @@ def test_a_week_against_the_week_before_recounts_the_published_rows(client, pg_u
         assert period["paying_rate_ci_low"] < period["paying_rate"] < period["paying_rate_ci_high"]
     metrics = {m["metric"]: m for m in data["metrics"]}
     assert list(metrics) == ["mean_dau", "new_users", "revenue_usd", "arpu_usd", "arppu_usd", "paying_rate"]
-    rate = metrics["paying_rate"]
-    assert (rate["n"], rate["previous_n"]) == (current["active_users"], previous["active_users"])
-    assert rate["change"] == pytest.approx(current["paying_rate"] - previous["paying_rate"])
-    assert rate["change_ci_low"] < rate["change"] < rate["change_ci_high"]
-    assert metrics["revenue_usd"]["change_share"] == pytest.approx(
-        current["revenue_usd"] / previous["revenue_usd"] - 1)
-    assert all(m["n"] is None and m["change_ci_low"] is None for name, m in metrics.items() if name != "paying_rate")
+    assert all(m["previous"] is None and m["change"] is None and m["change_share"] is None
+               and m["change_ci_low"] is None for m in metrics.values()), "a partial week is not compared"
 
 
 def test_a_day_against_the_day_before_on_one_server(client, pg_url):
@@ -82,11 +77,39 @@ def test_a_day_against_the_day_before_on_one_server(client, pg_url):
     data = client.get("/api/v1/l2m/compare", params={"to": LAST_DAY.isoformat(), "period": "day",
                                                      "server_id": server}).json()["data"]
     assert data["complete"] is True
+    current, previous = data["current"], data["previous"]
     before = LAST_DAY - dt.timedelta(days=1)
-    for period, day in ((data["current"], LAST_DAY), (data["previous"], before)):
+    for period, day in ((current, LAST_DAY), (previous, before)):
         recounted = published_period(pg_url, day, day, server)
         assert {k: period[k] for k in recounted} == pytest.approx(recounted)
         assert period["mean_dau"] == recounted["user_days"]
+    metrics = {m["metric"]: m for m in data["metrics"]}
+    rate = metrics["paying_rate"]
+    assert (rate["n"], rate["previous_n"]) == (current["active_users"], previous["active_users"])
+    assert rate["change"] == pytest.approx(current["paying_rate"] - previous["paying_rate"])
+    assert rate["change_ci_low"] < rate["change"] < rate["change_ci_high"]
+    assert metrics["mean_dau"]["change"] == pytest.approx(current["mean_dau"] - previous["mean_dau"])
+    assert all(m["n"] is None and m["change_ci_low"] is None for name, m in metrics.items() if name != "paying_rate")
+
+
+def test_a_partial_period_is_judged_on_its_published_days(client, pg_url):
+    """A week of which three days are published, after a week of none: nothing is compared, a total's target is
+    pro-rated to the three days, a per-user figure's is not judged yet."""
+    to = DAY + dt.timedelta(days=2)
+    data = client.get("/api/v1/l2m/compare", params={"to": to.isoformat()}).json()["data"]
+    assert (data["current"]["days_published"], data["previous"]["days_published"], data["complete"]) == (3, 0, False)
+    metrics = {m["metric"]: m for m in data["metrics"]}
+    assert all(m["previous"] is None and m["change"] is None for m in metrics.values())
+    recounted = published_period(pg_url, DAY, to)
+    week = l2m_targets.read(l2m_targets.PACKAGED).week
+    revenue = metrics["revenue_usd"]
+    assert revenue["current"] == pytest.approx(recounted["revenue_usd"])
+    assert revenue["target_due"] == pytest.approx(week.revenue_usd * 3 / 7)
+    assert revenue["target_met"] is (recounted["revenue_usd"] >= week.revenue_usd * 3 / 7)
+    for name in ("arpu_usd", "arppu_usd", "paying_rate"):
+        assert metrics[name]["target_due"] is None and metrics[name]["target_met"] is None, name
+    empty = client.get("/api/v1/l2m/compare", params={"to": (DAY - dt.timedelta(days=1)).isoformat()}).json()["data"]
+    assert all(m["target_met"] is None and m["change"] is None for m in empty["metrics"])
 
 
 def test_the_targets_come_from_the_settings_file(client, pg_url, tmp_path, monkeypatch):

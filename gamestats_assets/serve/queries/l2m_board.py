@@ -48,8 +48,9 @@ Segment = shape("L2mSegment", "A segment's users, payers and revenue over a peri
 Metric = shape(
     "L2mMetricChange", "A KPI of the period against the period before and its target",
     metric=field(str, "`mean_dau`, `new_users`, `revenue_usd`, `arpu_usd`, `arppu_usd` or `paying_rate`"),
-    current=field(float | None, "its value in the period"), previous=field(float | None, "in the period before"),
-    change=field(float | None, "current - previous"),
+    current=field(float | None, "its value in the period"),
+    previous=field(float | None, "in the period before (null unless each of its days is published)"),
+    change=field(float | None, "current - previous (null unless both periods have each of their days published)"),
     change_share=field(float | None, "change / previous (null when previous is 0 or null)"),
     change_ci_low=field(float | None, "for a rate, the lower bound of the 95 % interval of the change (Newcombe's "
                                       "hybrid score interval, from both periods' Wilson intervals)"),
@@ -57,7 +58,11 @@ Metric = shape(
     n=field(int | None, "for a rate, the users it is a share of in the period (previous_n: in the period before)"),
     previous_n=field(int | None, "for a rate, the users it is a share of in the period before"),
     target=field(float | None, "the target for a period of this length (null when none is set)"),
-    target_met=field(bool | None, "current >= target (null without a target or a value)"))
+    target_due=field(float | None, "the target the published days are judged against: a total's (`new_users`, "
+                                   "`revenue_usd`) pro-rated to days_published / days, a mean's (`mean_dau`) as it "
+                                   "is; a per-user figure's (`arpu_usd`, `arppu_usd`, `paying_rate`) null until "
+                                   "every day of the period is published; null when no day is"),
+    target_met=field(bool | None, "current >= target_due (null without it or a value)"))
 Comparison = shape("L2mComparison", "A period's KPIs against the period of the same length before it",
                    current=field(Period, "the period asked"), previous=field(Period, "the days just before it"),
                    complete=field(bool, "both periods have every day published: totals compare like with like"),
@@ -122,25 +127,47 @@ def newcombe(current: tuple[int, int], previous: tuple[int, int]) -> tuple[float
     return (p1 - p2 - ((p1 - l1) ** 2 + (u2 - p2) ** 2) ** 0.5, p1 - p2 + ((u1 - p1) ** 2 + (p2 - l2) ** 2) ** 0.5)
 
 
+PRO_RATED = ("new_users", "revenue_usd")
+"""The KPIs that add up over days: their target is pro-rated to the days published."""
+AS_IS = ("mean_dau",)
+"""The KPIs that do not grow with the days counted: their target holds for any days published."""
+
+
+def whole(period: dict) -> bool:
+    """Whether each day of `period` is published."""
+    return period["days_published"] == period["days"]
+
+
+def due(metric: str, current: dict, target: float | None) -> float | None:
+    """The target of `metric` the published days of `current` are judged against (`Metric.target_due`)."""
+    if target is None or not current["days_published"]:
+        return None
+    if metric in PRO_RATED:
+        return target * current["days_published"] / current["days"]
+    return target if metric in AS_IS or whole(current) else None
+
+
 def change(metric: str, current: dict, previous: dict, target: float | None) -> dict:
-    """`metric` of the `current` period against the `previous` one and `target`."""
-    now, before = current[metric], previous[metric]
-    moved = now - before if now is not None and before is not None else None
+    """`metric` of the `current` period against the `previous` one (only when both are whole) and `target`."""
+    now, before = current[metric], previous[metric] if whole(previous) else None
+    moved = now - before if whole(current) and now is not None and before is not None else None
     rate = metric == "paying_rate"
     low, high = (newcombe((current["payers"], current["active_users"]), (previous["payers"], previous["active_users"]))
-                 if rate else (None, None))
+                 if rate and moved is not None else (None, None))
     return {"metric": metric, "current": now, "previous": before, "change": moved,
             "change_share": moved / before if moved is not None and before else None,
             "change_ci_low": low, "change_ci_high": high,
             "n": current["active_users"] if rate else None, "previous_n": previous["active_users"] if rate else None,
-            "target": target, "target_met": None if target is None or now is None else now >= target}
+            "target": target, "target_due": (judged := due(metric, current, target)),
+            "target_met": None if judged is None or now is None else now >= judged}
 
 
 @query(ACTIVE, RECHARGE, KPIS, returns=Comparison)
 def compare(conn: psycopg.Connection, date_to: dt.date, days: int, server_id: int | None, country_code: str | None,
             targets: PeriodTargets) -> dict:
     """The `days` days ending `date_to` against the `days` before them, on one server (404 when it is not known)
-    and country or all, each KPI with its change and its target of `targets`."""
+    and country or all, each KPI with its change (only between two whole periods) and its target of `targets`
+    (`due`)."""
     known_server(conn, server_id)
     start = date_to - dt.timedelta(days=days - 1)
     current = period(conn, start, date_to, server_id, country_code)

@@ -17,8 +17,13 @@ const KPIS = {
 const RETENTION_DAYS = [1, 3, 7, 30];
 
 /** The change of a KPI as text, with its direction's class; a rate's change in points with its interval. */
-function changed(metric) {
-  if (metric.change === null) return el("small", {}, "no earlier period to compare with");
+function changed(metric, current, previous) {
+  if (metric.change === null) {
+    const partial = [previous, current].find((p) => p.days_published < p.days);
+    return el("small", { "data-change": metric.metric }, partial
+      ? `no comparison: ${partial.date_from} to ${partial.date_to} has ${partial.days_published} of its ${partial.days} days published`
+      : "no earlier period to compare with");
+  }
   const direction = metric.change > 0 ? "up" : metric.change < 0 ? "down" : "same";
   const sign = metric.change > 0 ? "+" : "";
   const text = metric.metric === "paying_rate"
@@ -26,6 +31,19 @@ function changed(metric) {
     : `${sign}${metric.change_share === null ? KPIS[metric.metric].show(metric.change) : pct(metric.change_share)}`;
   return el("small", {}, "vs ", KPIS[metric.metric].show(metric.previous), ": ",
             el("span", { class: direction, "data-change": metric.metric }, text));
+}
+
+/** A KPI's target as judged on the days published: pro-rated for a total, not judged yet for a per-user figure
+ * of a partial period. */
+function targetText(metric, current) {
+  const show = KPIS[metric.metric].show;
+  if (metric.target === null) return "no target set";
+  if (metric.target_due === null) {
+    return `target ${show(metric.target)}: judged once all ${current.days} days are published (${current.days_published} are)`;
+  }
+  const prorated = metric.target_due === metric.target ? ""
+    : ` pro-rated to ${current.days_published} of ${current.days} days: ${show(metric.target_due)}`;
+  return `target ${show(metric.target)}${prorated}: ${metric.target_met ? "met" : "not met"}`;
 }
 
 /** Each KPI of the period against the period before and its target, and whether both periods are whole. */
@@ -36,13 +54,13 @@ export function showCompare(answer, period) {
     KPIS[m.metric].label,
     el("b", {}, m.metric === "paying_rate"
       ? rateCell(m.current, current.paying_rate_ci_low, current.paying_rate_ci_high, m.n, false) : KPIS[m.metric].show(m.current)),
-    changed(m),
+    changed(m, current, previous),
     el("small", { class: m.target_met === null ? null : m.target_met ? "up" : "down", "data-target": m.metric },
-       m.target === null ? "no target set" : `target ${KPIS[m.metric].show(m.target)}: ${m.target_met ? "met" : "not met"}`))));
+       targetText(m, current)))));
   const gaps = [current, previous].filter((p) => p.days_published < p.days)
     .map((p) => `${p.date_from} to ${p.date_to} has ${p.days_published} of its ${p.days} days published`);
   $("compare-note").textContent = [
-    complete ? "" : `Totals do not compare like with like: ${gaps.join("; ")}.`,
+    complete ? "" : `Only whole periods are compared: ${gaps.join("; ")}. A total's target is pro-rated to the days published.`,
     "Each user counts once a period: the paying rate is paying users over active users, its 95% Wilson interval " +
     "and n; its change is in percentage points with Newcombe's 95% interval (the same users in both periods make " +
     "it wider than it needs to be). ARPU and ARPPU are the period's revenue per active and per paying user.",
@@ -69,14 +87,16 @@ export function showTriangle(retention, targets, where) {
     ...RETENTION_DAYS.map((n) => el("th", { scope: "col" }, `D${n}`,
       el("small", {}, targets[`d${n}`] === null ? "no target" : `target ${pct(targets[`d${n}`], 0)}`))));
   const cell = (r, n) => {
-    if (!r) return el("td", { "data-day": n }, "");
+    if (!r) return el("td", { "data-day": n, "data-label": `D${n}` }, "");
     const target = targets[`d${n}`];
-    return el("td", { "data-day": n, class: target === null ? null : r.retention_rate >= target ? "met" : "missed" },
+    return el("td", { "data-day": n, "data-label": `D${n}`,
+                      class: target === null ? null : r.retention_rate >= target ? "met" : "missed" },
               pct(r.retention_rate), el("small", {}, `[${pct(r.ci_low, 0)}–${pct(r.ci_high, 0)}] n=${fmt(r.cohort_size)}`));
   };
   const body = rows.map((row) => el("tr", { "data-cohort": row.cohort_date },
-    el("td", { class: "text" }, row.cohort_date), el("td", {}, fmt(row.size)), ...RETENTION_DAYS.map((n) => cell(row[n], n))));
-  $("triangle").replaceChildren(el("table", { class: "triangle" }, el("thead", {}, head), el("tbody", {}, ...body)));
+    el("td", { class: "text", "data-label": "Installed" }, row.cohort_date), el("td", { "data-label": "Users" }, fmt(row.size)),
+    ...RETENTION_DAYS.map((n) => cell(row[n], n))));
+  $("triangle").replaceChildren(el("table", { class: "triangle stacked" }, el("thead", {}, head), el("tbody", {}, ...body)));
   $("triangle-note").textContent = "A cohort's users registered that day; Dn is the share active n days later, " +
     "with its 95% Wilson interval and n. Green: at or above the target; red: below it.";
 }
