@@ -48,14 +48,15 @@ def progress(backfill) -> dict:
     done, failed = per_asset(data.materialized_subset), per_asset(data.failed_and_downstream_subset)
     status = backfill.status.value
     request = backfill.tags.get(REQUEST_TAG)
+    matches_done = min(done, default=0) if len(done) == len(total) else 0
     return {
         "backfill_id": backfill.backfill_id, "player_id": backfill.tags[PLAYER_TAG],
         "request_id": int(request) if request and request.isdigit() else None,
         "status": status, "status_label": in_words(status),
-        "matches_total": max(total, default=0), "matches_done": min(done, default=0) if len(done) == len(total) else 0,
+        "matches_total": max(total, default=0), "matches_done": matches_done,
         "matches_failed": max(failed, default=0),
         "partitions_total": sum(total), "partitions_done": sum(done), "partitions_failed": sum(failed),
-        "progress": round(sum(done) / sum(total), 3) if sum(total) else None,
+        "progress": round(matches_done / max(total), 3) if sum(total) else None,
         "started_at": backfill.backfill_timestamp, "ended_at": backfill.backfill_end_timestamp,
         "in_progress": status in IN_PROGRESS, "can_cancel": status in CANCELLABLE}
 

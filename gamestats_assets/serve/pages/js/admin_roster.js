@@ -26,11 +26,18 @@ function failed(error) {
   said(`Not done: ${error.message}`);
 }
 
-/** "Running: 3 of 12 matches (25%)": a backfill's status in words and its progress. */
+const CANCELLED = ["CANCELED", "CANCELING"];
+
+/** "Running: 3 of 12 matches (25%)": a backfill's status in words and its progress in matches; a cancelled one's
+ * unbuilt matches are said to be left unbuilt by the cancel, not to have failed. */
 function progressText(b) {
   if (!b) return "No backfill yet";
+  const share = b.matches_total ? ` (${fmt((100 * b.matches_done) / b.matches_total, 0)}%)` : "";
+  const unbuilt = b.matches_total - b.matches_done;
+  const rest = CANCELLED.includes(b.status) ? (unbuilt ? `, ${fmt(unbuilt)} left unbuilt by the cancel` : "")
+    : (b.matches_failed ? `, ${fmt(b.matches_failed)} failed` : "");
   return `${b.status_label}: ${fmt(b.matches_done)} of ${fmt(b.matches_total)} match${b.matches_total === 1 ? "" : "es"}`
-    + (b.progress !== null ? ` (${fmt(b.progress * 100)}%)` : "") + (b.matches_failed ? `, ${fmt(b.matches_failed)} failed` : "");
+    + share + rest;
 }
 
 // ---- preview, then track
@@ -92,6 +99,13 @@ function askToRemove(player) {
 
 async function retrigger(player) {
   try {
+    const found = (await api(`${ADMIN}/players/preview`, { player_id: player.player_id }, auth())).data;
+    if (found.to_build === 0) {
+      said(`Nothing to backfill for ${playerName(player)}: their ${fmt(found.already_built)} match`
+           + `${found.already_built === 1 ? "" : "es"} with telemetry are built`
+           + `${found.with_telemetry < found.matches_found ? `, the other ${fmt(found.matches_found - found.with_telemetry)} have none to build from` : ""}; no backfill asked.`);
+      return;
+    }
     await api(`${ADMIN}/players/${encodeURIComponent(player.player_id)}/backfill`, {}, auth({ method: "POST" }));
     said(`The backfill of ${playerName(player)} is asked for again: the pipeline's sensor takes it up at its next tick.`);
     await refresh();
@@ -141,7 +155,8 @@ async function showQueue(names) {
   const queue = (await api(`${ADMIN}/backfills`, {}, auth())).data;
   const rows = [...queue.waiting.map((r) => ({ waiting: r, player_id: r.player_id })), ...queue.backfills];
   $("backfills").replaceChildren(rows.length ? sortableTable([
-    { key: "player", label: "Player", text: true, value: (b) => names.get(b.player_id) || b.player_id },
+    { key: "player", label: "Player", text: true, value: (b) => names.get(b.player_id) || b.player_id,
+      cell: (b) => names.get(b.player_id) || b.player_id },
     { key: "status", label: "Status", text: true, sortable: false, value: () => 0,
       cell: (b) => el("span", { class: "progress", "data-backfill": b.backfill_id || "" },
                       b.waiting ? `Asked by ${b.waiting.requested_by}: waiting for the pipeline's sensor` : progressText(b)) },

@@ -13,11 +13,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 from starlette.responses import Response
 
 from gamestats_assets.lib.intake.tracking import request_backfill, roster_file
 from gamestats_assets.serve.core import backfills as player_backfills
+from gamestats_assets.serve.core.bodies import Body, one_given, rules
 from gamestats_assets.serve.core.contract import unknown
 from gamestats_assets.serve.core.models import envelope, field, fields_of, shape
 from gamestats_assets.serve.core.pipeline import NOT_RUNNING, pipeline_state
@@ -45,7 +46,7 @@ Backfill = shape(
     matches_total=field(int, "the matches it builds"), partitions_done=field(int, "asset partitions built"),
     partitions_failed=field(int, "asset partitions that failed"),
     partitions_total=field(int, "asset partitions it builds: each of the tracked tables, per match"),
-    progress=field(float | None, "asset partitions done of all, 0 to 1"),
+    progress=field(float | None, "matches done of all (`matches_done` / `matches_total`), 0 to 1"),
     started_at=field(float, "when it started, seconds since the epoch"),
     ended_at=field(float | None, "when it ended (null: running)"), in_progress=field(bool, "it is running"),
     can_cancel=field(bool, "running: `POST /backfills/{id}/cancel`"))
@@ -115,8 +116,10 @@ def players(reader: ReaderDep, settings: SettingsDep, instance: InstanceDep) -> 
     return now(reader, list[RosterPlayer], listed, pipeline_running=running)
 
 
-class Player(BaseModel):
+class Player(Body):
     """A player to track: their account id, or the in-game name they played under in a published match."""
+
+    model_config = rules(one_given("player_id", "player_name"))
 
     player_id: str | None = Field(None, min_length=1, max_length=128, pattern=ID_PATTERN,
                                   description="the player's PUBG account id")
