@@ -1,8 +1,10 @@
 // A PUBG tournament player's page, as pubg.op.gg shows one: their career by kind of match (matches, wins, average
 // placement, kills, damage, killsteal rate with its interval), their standing in each season they played, and their
 // tournament matches newest first, each with its map, placement, kills, knocks, assists, headshots, damage,
-// survival and points, linked to the match's page; older matches a page at a time.
+// survival and points, linked to the match's page (placement, kills and points first, to be in sight on a phone);
+// older matches a page at a time; a search finds another player by name (`pubg_find.js`).
 import { api, el, empty, fmt, header, param, pct, shown, showError, sortableTable } from "./common.js";
+import { playerSearch } from "./pubg_find.js";
 
 const $ = (id) => document.getElementById(id);
 const PAGE = 20;
@@ -11,6 +13,7 @@ const listed = [];
 let total = 0;
 
 header("tournament.html");
+playerSearch();
 
 const clock = (s) => s === null || s === undefined ? "—" : `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
 const KINDS = { all: "All matches", ranked: "Ranked", normal: "Normal" };
@@ -49,16 +52,16 @@ function drawMatches() {
   $("matches").replaceChildren(listed.length ? sortableTable([
     { key: "when", label: "When", descending: true, value: (m) => m.created_at || "",
       cell: (m) => el("a", { href: `match.html?id=${encodeURIComponent(m.match_id)}` }, m.created_at ? new Date(m.created_at).toLocaleString() : m.match_id) },
-    { key: "map", label: "Map", text: true, value: (m) => m.map_display_name || "", cell: (m) => m.map_display_name || "—" },
-    { key: "round", label: "Round", text: true, value: (m) => roundOf(m), cell: roundOf },
     { key: "place", label: "Place", value: (m) => m.placement },
     { key: "kills", label: "Kills", descending: true, value: (m) => m.kills },
+    { key: "points", label: "Points", descending: true, value: (m) => m.points },
+    { key: "map", label: "Map", text: true, value: (m) => m.map_display_name || "", cell: (m) => m.map_display_name || "—" },
+    { key: "round", label: "Round", text: true, value: (m) => roundOf(m), cell: roundOf },
     { key: "knocks", label: "Knocks", descending: true, value: (m) => m.knocks },
     { key: "assists", label: "Assists", descending: true, value: (m) => m.assists },
     { key: "headshots", label: "Headshots", descending: true, value: (m) => m.headshot_kills },
     { key: "damage", label: "Damage", descending: true, value: (m) => m.damage_dealt, cell: (m) => fmt(m.damage_dealt) },
     { key: "survival", label: "Survived", descending: true, value: (m) => m.survival_s, cell: (m) => clock(m.survival_s) },
-    { key: "points", label: "Points", descending: true, value: (m) => m.points },
   ], listed, { sortKey: "when", descending: true }) : empty("No tournament match published for this player."));
   $("more").hidden = listed.length >= total;
 }
@@ -72,7 +75,7 @@ async function more() {
 
 async function start() {
   if (!id) {
-    $("summary").replaceChildren(empty("No player chosen: open a player from the tournament's standings."));
+    $("summary").replaceChildren(empty("No player chosen: find one by name above, or open one from the tournament's standings."));
     shown();
     return;
   }
