@@ -2,6 +2,7 @@
 whole or not at all, a duplicate left alone, a conflict kept or replaced as asked, a file naming a deleted player
 refused, and a file its check refuses quarantined with the reason, never landed."""
 
+import asyncio
 import json
 
 import pytest
@@ -17,7 +18,9 @@ from gamestats_assets.lib.intake.door import (
     REPLACED,
     Door,
     NamesDeletedPlayer,
+    TooLarge,
 )
+from gamestats_assets.lib.intake.file_rows import digest
 
 DAY = "2024-03-01"
 
@@ -78,3 +81,42 @@ def test_a_file_its_check_refuses_is_quarantined_with_the_reason(tmp_path):
     reason = json.loads(refused.path.with_name("m.replay.reason.json").read_text())
     assert reason["reason"] == "its header contradicts its stream"
     assert not (tmp_path / "landing" / "d" / DAY / "m.replay").exists() and staging_left(door) == []
+
+
+async def chunks_of(*parts: bytes):
+    for part in parts:
+        yield part
+
+
+def test_a_file_received_in_chunks_is_kept_whole_or_not_at_all(tmp_path):
+    door = Door.of(tmp_path, "d")
+    received = asyncio.run(door.receive(chunks_of(b"ab", b"cd"), 4, ".uploads"))
+    assert received.parent == door.place(".uploads") and received.read_bytes() == b"abcd"
+    with pytest.raises(TooLarge):
+        asyncio.run(door.receive(chunks_of(b"ab", b"cde"), 4, ".uploads"))
+    assert list(door.place(".uploads").iterdir()) == [received]
+
+
+def test_the_door_finds_files_by_name_and_by_content_and_keeps_its_notes(tmp_path):
+    door = Door.of(tmp_path, "d")
+    door.land((".uploads", "m.replay"), b"waiting")
+    assert door.found("*/m.replay") is None
+    landed = door.land((DAY, "m.replay"), b"game").path
+    assert door.found("*/m.replay") == landed and door.copy_of(digest(landed)) is None
+    record = tmp_path / "state" / "parsed" / "d" / "reader" / f"{DAY}.json"
+    record.parent.mkdir(parents=True)
+    record.write_text(json.dumps({"files": {"m.replay": [4, 0, digest(landed)]}}))
+    assert door.copy_of(digest(landed)) == f"landing/d/{DAY}/m.replay"
+    retired = tmp_path / "state" / "retired" / "d" / "2024-02-01.json"
+    retired.parent.mkdir(parents=True)
+    retired.write_text(json.dumps({"old.replay": [3, 0, "0" * 32]}))
+    assert door.copy_of("0" * 32) == "retired, its rows kept"
+    assert door.noted("games", "body") is None
+    door.note("games", "body", "m")
+    assert door.noted("games", "body") == "m"
+    door.forget("games", "body")
+    assert door.noted("games", "body") is None
+    enter(register_path(tmp_path), "d", "p2")
+    door.admit((DAY, "n.replay"), ["p1"])
+    with pytest.raises(NamesDeletedPlayer):
+        door.admit((DAY, "n.replay"), ["p1", "p2"])

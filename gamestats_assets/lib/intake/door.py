@@ -13,19 +13,25 @@ owns what landing a file means:
   no discovery reads) and put in place by one link or rename, so that a reader finds it whole or not at all;
 - the duplicate and conflict rules: the same bytes already in place are a duplicate (nothing written); other bytes
   in place are kept (`KEEP`, the default: the first delivery wins, even one landing meanwhile) or replaced
-  (`REPLACE`, a source whose later answer is the better one)."""
+  (`REPLACE`, a source whose later answer is the better one).
+
+Beside it, what a door that answers a user keeps: a file received in chunks (`receive`), the files landed found by
+name (`found`) or by content whatever their name (`copy_of`, from the runs' records), and its own keyed notes
+(`note`, `noted`: say which import landed which game)."""
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from gamestats_assets.lib.core.erasure import deleted_ids, register_path
 from gamestats_assets.lib.core.inputs import inside
-from gamestats_assets.lib.intake.file_rows import digest
+from gamestats_assets.lib.core.state_files import state_path, write_state_file
+from gamestats_assets.lib.intake.file_rows import RETIRED_ON, digest, retired_path
 from gamestats_assets.lib.intake.quarantine import quarantine_file
 
 STAGING = ".door"
@@ -37,6 +43,10 @@ LANDED, DUPLICATE, KEPT, REPLACED, QUARANTINED = "landed", "duplicate", "kept", 
 
 class NamesDeletedPlayer(ValueError):
     """A file naming a player deleted at their request, which the door does not land."""
+
+
+class TooLarge(ValueError):
+    """A file received past its bound (`Door.receive`), of which nothing is kept."""
 
 
 @dataclass(frozen=True)
@@ -91,10 +101,7 @@ class Door:
         file is quarantined under `partition` (default the first part) instead. Other bytes already at the place
         are kept (`KEEP`) or replaced (`REPLACE`); the same bytes are a duplicate, nothing written."""
         target = self.place(*parts)
-        named = sorted(set(players))
-        if named and deleted_ids(register_path(self.data_dir), self.domain, named):
-            raise NamesDeletedPlayer(f"{'/'.join(parts)} names a player deleted at their request, whom no format "
-                                     "lets this file be written without; nothing landed")
+        self.admit(parts, players)
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = inside(self.folder, STAGING, uuid.uuid4().hex)
         staging.mkdir(parents=True)
@@ -113,6 +120,66 @@ class Door:
         finally:
             staged.unlink(missing_ok=True)
             staging.rmdir()
+
+    def admit(self, parts: Sequence[str], players: Iterable[str]) -> None:
+        """`NamesDeletedPlayer` when one of `players` (read of the file of `parts`) was deleted at their request:
+        the door's deleted-player rule, asked by a caller before it keeps anything of the file."""
+        named = sorted(set(players))
+        if named and deleted_ids(register_path(self.data_dir), self.domain, named):
+            raise NamesDeletedPlayer(f"{'/'.join(parts)} names a player deleted at their request, whom no format "
+                                     "lets this file be written without; nothing landed")
+
+    async def receive(self, chunks: AsyncIterable[bytes], limit: int, *parts: str) -> Path:
+        """The file of `chunks` received whole as a new `<uuid>.partial` in the hidden folder `parts` (say
+        `.uploads`, which no discovery reads), for the caller to `land` or remove; `TooLarge` past `limit` bytes,
+        nothing kept."""
+        folder = self.place(*parts)
+        folder.mkdir(parents=True, exist_ok=True)
+        partial, size = folder / f"{uuid.uuid4().hex}.partial", 0
+        try:
+            with partial.open("wb") as handle:
+                async for chunk in chunks:
+                    size += len(chunk)
+                    if size > limit:
+                        raise TooLarge(f"a file is at most {limit} bytes")
+                    handle.write(chunk)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        return partial
+
+    def found(self, pattern: str) -> Path | None:
+        """The first file landed whose place matches the glob `pattern` (say `*/<id>.replay`), hidden folders (the
+        door's, an API's) left out; None when none is."""
+        return next((path for path in sorted(self.folder.glob(pattern))
+                     if not any(part.startswith(".") for part in path.relative_to(self.folder).parts)), None)
+
+    def copy_of(self, content: str) -> str | None:
+        """Where a file of the content digest `content` (`file_rows.digest`) is held, whatever its name: its path
+        under the data folder when a run read it in landing and it is still there, `retired, its rows kept` when it
+        was retired from landing; None when no run read such a file (the runs' records say it)."""
+        for record in sorted(state_path(self.data_dir, "parsed", self.domain).glob("*/*.json")):
+            for name, stamp in json.loads(record.read_text()).get("files", {}).items():
+                if stamp[2] == content and (self.folder / record.stem / name).is_file():
+                    return str((self.folder / record.stem / name).relative_to(self.data_dir))
+        for record in sorted(retired_path(self.data_dir, self.domain, "day").parent.glob("*.json")):
+            files = json.loads(record.read_text())
+            if any(stamp[2] == content for stamp in (files["files"] if RETIRED_ON in files else files).values()):
+                return "retired, its rows kept"
+        return None
+
+    def note(self, kind: str, key: str, value: str) -> None:
+        """Keep the door's note `value` of `key` among its notes of `kind` (`state/<kind>/<domain>/<key>`)."""
+        write_state_file(state_path(self.data_dir, kind, self.domain, key), value)
+
+    def noted(self, kind: str, key: str) -> str | None:
+        """The door's note of `key` among its notes of `kind`, None when none is kept."""
+        path = state_path(self.data_dir, kind, self.domain, key)
+        return path.read_text() if path.exists() else None
+
+    def forget(self, kind: str, key: str) -> None:
+        """Drop the door's note of `key` among its notes of `kind`."""
+        state_path(self.data_dir, kind, self.domain, key).unlink(missing_ok=True)
 
     def _put(self, staged: Path, target: Path, conflict: str) -> Landed:
         """Put the staged file at `target` by the duplicate and conflict rules."""
