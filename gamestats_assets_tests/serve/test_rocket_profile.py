@@ -93,7 +93,10 @@ def test_an_uploaders_game_is_compared_with_unranked_games_until_they_state_a_ra
     assert before["data"]["match_id"] == MATCH
     assert before["data"]["compared_with"] | {"rank_band": "unranked", "rank_from": "none"} == \
         before["data"]["compared_with"]
-    assert before["data"]["note"].startswith("One game: a hint, not a verdict")
+    assert before["data"]["note"].startswith("No rank known: state yours to compare this game with your band")
+    assert (before["data"]["hints"], before["data"]["skills"], before["data"]["recommendations"]) == ([], [], [])
+    assert before["data"]["stats"] and all(s["rank_percentile"] is None and s["band_games"] is None
+                                           for s in before["data"]["stats"])
     assert client.get(f"{BASE}/player", params={"player_id": UPLOADER}).json()["data"]["stated"] is None
 
     ((playlist,),) = rows(pg_url, "SELECT playlist FROM rocket.matches WHERE match_id = %s", (MATCH,))
@@ -213,3 +216,4 @@ def test_a_hinted_skill_gets_the_catalogue_packs_of_its_categories_nearest_the_r
     assert len({p["pack_code"] for p in packs}) == len(packs) and "shooting" not in {p["skill"] for p in packs}
     with psycopg.connect(rocket["pg_url"], row_factory=dict_row) as conn:
         assert packs_for(conn, skills[2:], 30) == []
+        assert packs_for(conn, skills, None) == [], "no rank, no level to pick packs at: no Bronze packs"

@@ -11,6 +11,7 @@ import math
 import psycopg
 from psycopg import sql
 
+from gamestats_assets.defs.rocket.transforms.skills import MIN_MATCHES, MIN_PEERS
 from gamestats_assets.published.rocket import COLUMNS
 from gamestats_assets.serve.core.models import field, paged, row, shape, typed
 from gamestats_assets.serve.queries import NotFound, page, query
@@ -28,10 +29,11 @@ from gamestats_assets.sources.ballchasing.ranks import rank_document
 
 MATCHES, STATS, WEAKNESSES = COLUMNS["matches"], COLUMNS["player_stats"], COLUMNS["player_weaknesses"]
 SEATS, USERS = COLUMNS["match_players"], COLUMNS["users"]
-SKILLS_NEED = ("skills are scored only from several games of a ranked player against enough same-rank peers "
-               "with several games each")
-RANK_NEEDS = ("the rank model predicts players with a known rank (not bots), once enough ranked players have "
-              "published games")
+SKILLS_NEED = (f"skills are scored from {MIN_MATCHES} or more games in the player's main playlist once a game gave "
+               f"their rank or they stated it, against {MIN_PEERS} or more players of that band and playlist whose "
+               f"rank a game gave, with {MIN_MATCHES} games or more each")
+RANK_NEEDS = ("the rank model predicts players (not bots) whose rank a game gave or who stated it, once enough "
+              "players ranked by their games have published games")
 
 
 def rank_name(index: float | None) -> str | None:

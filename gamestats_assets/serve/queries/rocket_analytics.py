@@ -37,7 +37,7 @@ from gamestats_assets.sources.replays.heatmap import CELL_UU, COLUMNS as GRID_CO
 
 SKILL = ("skill", "indicators", "rank_band", "playlist", "matches", "peers", "z", "rank_percentile",
          "percentile_ci_low", "percentile_ci_high", "p_value", "p_adjusted", "is_weak", "weakness_probability",
-         "standard_error", "null_reason")
+         "standard_error", "null_reason", "rank_from")
 Skill = row("RocketSkill", WEAKNESSES, *SKILL, doc="A skill's score against same-rank peers",
             skill_name=field(str | None, "the skill's name"),
             weak=field(bool, "weak: the skill's percentile among the peers below `weak_below` (25) and its 95 % "
@@ -125,7 +125,7 @@ RankModel = shape("RocketRankModel", "The rank model's error on held-out players
                   baseline_coverage_ci=field(list[float] | None, "its 95 % Wilson interval"),
                   baseline_interval_width=field(float | None, "the baseline's interval's mean width, in divisions"))
 RankPrediction = row("RocketRankPrediction", COLUMNS["rank_predictions"], "rank_index", "predicted_rank_index",
-                     "games", "held_out", "playlist", "baseline_rank_index", doc="A player's predicted rank",
+                     "games", "held_out", "playlist", "baseline_rank_index", "rank_from", doc="A player's predicted rank",
                      rank=RankName, playlist_name=NAMES["playlist_name"],
                      predicted_rank=field(str | None, "the predicted rank's name"),
                      baseline_rank=field(str | None, "the baseline's prediction by name: the playlist's median rank"),
@@ -174,7 +174,7 @@ def judged_model(model: dict) -> dict:
        returns=reasoned("RocketRankPredictionFound", RankPrediction | None))
 def rank_prediction(conn: psycopg.Connection, player_id: str) -> dict:
     found = conn.execute("SELECT rank_index, predicted_rank_index, interval_low, interval_high, games, held_out, "
-                         "playlist, baseline_rank_index FROM rocket.rank_predictions WHERE player_id = %s",
+                         "playlist, baseline_rank_index, rank_from FROM rocket.rank_predictions WHERE player_id = %s",
                          (player_id,)).fetchone()
     if found is None:
         return {"data": None, "reason": without_rows(conn, player_id, "rank prediction", RANK_NEEDS)}

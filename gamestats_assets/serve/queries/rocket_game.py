@@ -1,7 +1,8 @@
 """One game of a player against the players of their rank band (the game's, else their latest known, else the one
-they stated: `KNOWN_BANDS`): each stat's percentile among the band's single games of the playlist
-(`rocket.peer_value_counts`) beside the middle half of those games, the stats in the band's bottom quarter named as
-hints, and training packs for the skills those stats read (`measures.SKILL_INDICATORS`).
+they stated: `KNOWN_BANDS`; none when no rank is known, as `unranked` is no band): each stat's percentile among the
+band's single games of the playlist (`rocket.peer_value_counts`) beside the middle half of those games, the stats in
+the band's bottom quarter named as hints, and training packs near the rank for the skills those stats read
+(`measures.SKILL_INDICATORS`).
 
 One game is a hint, not a verdict: a typical player of the band has one game in four in the bottom quarter of any
 stat, so the percentile of one game says where that game fell, not where the player stands."""
@@ -34,6 +35,9 @@ PACKS_PER_HINT = 3
 ONE_GAME_NOTE = (f"One game: a hint, not a verdict. Each percentile places this game among the band's single games; "
                  f"a typical player of the band has one game in four below p{WEAK_BELOW:.0f} on any stat, so a low one "
                  "here is worth a look, and several games tell more.")
+NO_RANK_NOTE = ("No rank known: state yours to compare this game with your band. This game carries no rank (a raw "
+                "replay does not) and no game of this player gave one, so it is compared with no band: no "
+                "percentile, hint or pack.")
 ONE_GAME = f"""
 WITH known AS ({KNOWN_BANDS}),
 game AS (
@@ -84,19 +88,20 @@ GameSkill = shape("RocketGameSkill", "A skill as one game's stats read it",
 GamePack = row("RocketGamePack", PACKS, "code", "name", "difficulty", "shots", "categories",
                renamed={"code": "pack_code", "name": "pack_name"}, doc="A training pack for a skill a hint reads",
                skill=field(str, "the skill"), skill_name=field(str, "its name"),
-               distance=field(int | None, "divisions between the pack's difficulty and the rank compared at (null "
-                                          "without a rank)"),
+               distance=field(int, "divisions between the pack's difficulty and the rank compared at"),
                position=field(int, "the pack's place among the skill's, nearest first"))
 OneGame = shape("RocketOneGame", "One game of a player against the players of their rank band",
                 match_id=field(str, "the game"), played_at=field(dt.datetime | None, "when it was played"),
                 playlist=field(str | None, "its playlist"), playlist_name=NAMES["playlist_name"],
-                compared_with=field(ComparedWith, "the players its values are ranked among, and how many"),
-                stats=field(list[GameStat], "each stat with a value, by group"),
-                hints=field(list[str], "the stats in the band's bottom quarter, lowest first"),
-                skills=field(list[GameSkill], "each skill the game's stats read, lowest first"),
-                recommendations=field(list[GamePack], "packs for the skills the hints read, lowest skill first"),
+                compared_with=field(ComparedWith, "the players its values are ranked among, and how many "
+                                                  "(`rank_from` `none`: no rank known, compared with no band)"),
+                stats=field(list[GameStat], "each stat with a value, by group (no percentile without a band)"),
+                hints=field(list[str], "the stats in the band's bottom quarter, lowest first (none without a band)"),
+                skills=field(list[GameSkill], "each skill the game's stats read, lowest first (none without a band)"),
+                recommendations=field(list[GamePack], "packs near the rank compared at for the skills the hints "
+                                                      "read, lowest skill first (none without a rank)"),
                 weak_below=field(float, "the percentile under which a stat is a hint: the band's bottom quarter"),
-                note=field(str, "what one game can say"))
+                note=field(str, "what one game can say, or that no rank is known to compare it at"))
 
 
 def game_stat(found: dict) -> dict:
@@ -124,9 +129,9 @@ def game_skills(stats: list[dict]) -> list[dict]:
 
 def packs_for(conn: psycopg.Connection, skills: list[dict], rank_index: int | None) -> list[dict]:
     """Up to `PACKS_PER_HINT` catalogue packs of each hinted skill's categories (`SKILL_PACK_CATEGORIES`), nearest
-    `rank_index` first (easiest first without a rank), a pack once, for its lowest skill."""
+    `rank_index` first, a pack once, for its lowest skill; none without a rank (no level to pick packs at)."""
     hinted = [s for s in skills if s["hints"]]
-    if not hinted:
+    if not hinted or rank_index is None:
         return []
     catalogue = conn.execute("SELECT code AS pack_code, name AS pack_name, difficulty, difficulty_index, shots, "
                              "categories FROM rocket.training_packs WHERE difficulty_index IS NOT NULL "
@@ -136,13 +141,13 @@ def packs_for(conn: psycopg.Connection, skills: list[dict], rank_index: int | No
         wanted = set(SKILL_PACK_CATEGORIES.get(skill["skill"], ()))
         fits = [p for p in catalogue if p["pack_code"] not in taken
                 and wanted & set((p["categories"] or "").split(";"))]
-        near = sorted(fits, key=lambda p: (abs(p["difficulty_index"] - rank_index) if rank_index is not None
-                                           else p["difficulty_index"], p["pack_code"]))[:PACKS_PER_HINT]
+        near = sorted(fits, key=lambda p: (abs(p["difficulty_index"] - rank_index),
+                                           p["pack_code"]))[:PACKS_PER_HINT]
         for position, pack in enumerate(near):
             taken.add(pack["pack_code"])
             chosen.append({**{k: v for k, v in pack.items() if k != "difficulty_index"}, "skill": skill["skill"],
                            "skill_name": skill["skill_name"], "position": position,
-                           "distance": None if rank_index is None else abs(pack["difficulty_index"] - rank_index)})
+                           "distance": abs(pack["difficulty_index"] - rank_index)})
     return chosen
 
 
@@ -150,7 +155,8 @@ def packs_for(conn: psycopg.Connection, skills: list[dict], rank_index: int | No
        "rocket.training_packs", returns=OneGame)
 def one_game(conn: psycopg.Connection, player_id: str, match_id: str | None) -> dict:
     """The player's game `match_id` (their latest when None) against their band (`ONE_GAME`), its hints, skills and
-    packs (`NotFound` for an unknown player or a game of theirs not published)."""
+    packs (`NotFound` for an unknown player or a game of theirs not published); with no rank known (`rank_from`
+    `none`), its values alone, compared with no band (`NO_RANK_NOTE`)."""
     known_player(conn, player_id)
     rows = conn.execute(ONE_GAME, {"player": player_id, "players": [player_id], "match": match_id}).fetchall()
     if not rows:
@@ -158,12 +164,17 @@ def one_game(conn: psycopg.Connection, player_id: str, match_id: str | None) -> 
                        else f"player {player_id!r} has no published stat")
     first = rows[0]
     compared = compared_with(first)
+    game = {"match_id": first["match_id"], "played_at": first["time"], "playlist": first["playlist"],
+            "playlist_name": playlist_name(first["playlist"]), "weak_below": WEAK_BELOW}
+    if compared["rank_from"] == "none":
+        unranked = [game_stat({**found, "rank_percentile": None, "peers": None, "low": None, "median": None,
+                               "high": None}) for found in rows]
+        return {**game, "compared_with": compared, "stats": unranked, "hints": [], "skills": [],
+                "recommendations": [], "note": NO_RANK_NOTE}
     compared["games"] = max((found["peers"] or 0 for found in rows), default=0) or None
     stats = [game_stat(found) for found in rows]
     skills = game_skills(stats)
     rank_index = first["known_index"] if first["from_profile"] else first["rank_index"]
-    return {"match_id": first["match_id"], "played_at": first["time"], "playlist": first["playlist"],
-            "playlist_name": playlist_name(first["playlist"]), "compared_with": compared, "stats": stats,
+    return {**game, "compared_with": compared, "stats": stats,
             "hints": [s["stat_type"] for s in sorted(stats, key=lambda s: s["better_percentile"] or 0) if s["hint"]],
-            "skills": skills, "recommendations": packs_for(conn, skills, rank_index), "weak_below": WEAK_BELOW,
-            "note": ONE_GAME_NOTE}
+            "skills": skills, "recommendations": packs_for(conn, skills, rank_index), "note": ONE_GAME_NOTE}

@@ -15,7 +15,7 @@ from gamestats_assets.serve.queries import query
 from gamestats_assets.serve.queries.rocket import rank_name, reasoned, without_rows
 
 OUTLOOK_NEEDS = ("an outlook needs a known rank: a player known only from raw replays, which carry none, has none "
-                 "until a ranked game of theirs comes from ballchasing")
+                 "until they state their rank or a ranked game of theirs comes from ballchasing")
 Columns = row("RocketRankOutlookColumns", COLUMNS["rank_outlook"])
 Backtest = shape("RocketRankTrendBacktest", "How well the trend has predicted ranks, against no change",
                  players=field(int, "the players it was tested on: each one's latest rank predicted from the trend "

@@ -20,7 +20,8 @@ from gamestats_assets.sources.ballchasing.names import skill_name
 
 PACKS = COLUMNS["training_packs"]
 Recommendation = row("RocketRecommendation", COLUMNS["recommendations"], "skill", "reason", "z", "pack_code",
-                     "pack_name", "difficulty", "distance", "position", doc="A training pack for a weak skill",
+                     "pack_name", "difficulty", "distance", "position", "rank_band", "rank_from",
+                     doc="A training pack for a weak skill",
                      skill_name=field(str | None, "the skill's name"),
                      rank_percentile=typed(WEAKNESSES["rank_percentile"]),
                      percentile_ci_low=typed(WEAKNESSES["percentile_ci_low"]),
@@ -33,11 +34,13 @@ Recommendation = row("RocketRecommendation", COLUMNS["recommendations"], "skill"
 @query("rocket.recommendations", "rocket.training_packs", "rocket.player_weaknesses", "rocket.player_stats",
        returns=reasoned("RocketRecommendations", list[Recommendation]))
 def recommendations(conn: psycopg.Connection, player_id: str) -> dict:
-    """The player's recommended packs, each with its skill's percentile among the player's peers (and its interval,
-    games and peers), the weakest skill's first."""
+    """The player's recommended packs, each with the band it was picked in and where the rank came from
+    (`rank_from`), its skill's percentile among the player's peers (and its interval, games and peers), the weakest
+    skill's first."""
     rows = conn.execute("SELECT r.skill, r.reason, r.z, r.pack_code, r.pack_name, r.difficulty, r.distance, "
-                        "r.position, w.rank_percentile, w.percentile_ci_low, w.percentile_ci_high, w.matches, "
-                        "w.peers, p.creator, p.shots, p.categories FROM rocket.recommendations r "
+                        "r.position, r.rank_band, r.rank_from, w.rank_percentile, w.percentile_ci_low, "
+                        "w.percentile_ci_high, w.matches, w.peers, p.creator, p.shots, p.categories "
+                        "FROM rocket.recommendations r "
                         "LEFT JOIN rocket.training_packs p ON p.code = r.pack_code "
                         "LEFT JOIN rocket.player_weaknesses w ON w.player_id = r.player_id AND w.skill = r.skill "
                         "WHERE r.player_id = %s ORDER BY w.rank_percentile NULLS LAST, r.skill, r.position, "
