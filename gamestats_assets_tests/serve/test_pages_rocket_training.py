@@ -81,8 +81,8 @@ def test_a_player_states_a_rank_sees_one_game_against_it_and_logs_training(site,
     with check(page, request):
         at(page, WIDE)
         clean_load(page, f"{base}/player.html?player={UPLOADER}")
-        assert text(page, "#one-game-note").startswith("One game: a hint, not a verdict")
-        assert "unranked games" in text(page, "#one-game-who")
+        assert text(page, "#one-game-note").startswith("No rank known: state yours")
+        assert page.evaluate("document.querySelectorAll('#one-game-who, #one-game-stats, #one-game-packs').length") == 0
         assert text(page, "#stated-now").startswith("No rank stated")
         assert "No training session published" in text(page, "#training-progress")
 

@@ -1,6 +1,7 @@
 // One game of a player against the players of their band (`GET /api/v1/rocket/analytics/game`): each stat's
 // percentile among the band's single games beside the middle half of those games, the bottom quarter's named as
-// hints (one game: a hint, not a verdict), and packs for the skills the hints read.
+// hints (one game: a hint, not a verdict), and packs for the skills the hints read; with no rank known, no band to
+// compare it in, and the player told to state theirs.
 import { el, fmt } from "./common.js";
 import { coded, comparedWithText, meaning, shownStats, statLabel, statValue } from "./rlstats.js";
 
@@ -33,10 +34,13 @@ export function oneGame(answer, name) {
   if (!answer) return [el("p", {}, "No published game of this player yet.")];
   const g = answer.data;
   const hinted = g.hints.filter((stat) => shownStats(g.hints).includes(stat));
-  return [
+  const head = [
     el("p", {}, el("a", { href: `replay.html?id=${g.match_id}`, id: "one-game-link" },
       g.played_at ? new Date(g.played_at).toLocaleString() : g.match_id), " · ", coded(g.playlist_name, g.playlist)),
-    el("p", { class: "thin-evidence", id: "one-game-note" }, g.note),
+    el("p", { class: "thin-evidence", id: "one-game-note" }, g.note)];
+  if (g.compared_with.rank_from === "none") return head;
+  return [
+    ...head,
     el("p", { class: "muted", id: "one-game-who" }, comparedWithText(g.compared_with, name)),
     el("p", { id: "one-game-hints" }, hinted.length
       ? `In the band's bottom quarter in this game (p${fmt(g.weak_below)} and below): ${hinted.map(statLabel).join(", ")}.`

@@ -8,13 +8,16 @@
 // from their raw replays (drawn on a canvas: a field outline and shaded cells, a picture no chart library draws) with
 // the control to upload one, one game against the band (a hint, not a verdict, with packs for its hints), the rank
 // the player stated (marked so) with the form to state one, the training log per pack with the form to log a session,
-// the training recommendations for the truly weakest skills and the recent replays.
+// the training recommendations for the truly weakest skills and the recent replays; skills, packs, predicted rank and
+// outlook each say the rank they were read at (the one the games gave, or the one stated, not verified) and the games
+// they stand on, and that few games leave their intervals wide.
 import { api, chart, el, fmt, header, latest, options, param, remember, shown, showError, sortableTable } from "./common.js";
 import {
   bandName, coded, comparedAs, direction, loadMeanings, shownPercentile, shownStats, statLabel,
 } from "./rlstats.js";
 import { oneGame } from "./one_game.js";
 import { rankOutlook } from "./rank_outlook.js";
+import { rankFromText } from "./rank_from.js";
 import { statedRank } from "./stated_rank.js";
 import { trainingLog } from "./training_log.js";
 import { uploadForm } from "./upload.js";
@@ -228,9 +231,12 @@ function showPlayer(player_id, [who, prog, comp, weak, rank, recs, recent, heat,
   $("field").replaceChildren(field(comparison));
   showHeatmap(heat.data);
   $("prediction").replaceChildren(...prediction(rank));
+  const rankOf = (from) => (from === "stated" ? me.stated?.rank : me.rank);
+  const mostGames = (rows) => Math.max(0, ...rows.map((r) => r.matches || 0));
   $("outlook").replaceChildren(...rankOutlook(outlook));
   drawPercentiles(comp.data);
   const skills = weak.data.skills;
+  $("weaknesses-from").textContent = skills.length ? rankFromText(skills[0].rank_from, rankOf(skills[0].rank_from), mostGames(skills)) : "";
   $("weaknesses").replaceChildren(skills.length ? sortableTable([
     { key: "skill", label: "Skill", text: true, value: (s) => s.skill_name,
       cell: (s) => el("span", { class: s.weak ? "down" : null, title: s.skill }, `${s.skill_name}${s.weak ? " (weak)" : ""}`) },
@@ -245,6 +251,8 @@ function showPlayer(player_id, [who, prog, comp, weak, rank, recs, recent, heat,
   ], skills, { sortKey: "pct", caption: `Percentile among same-rank players of the same playlist (100: best), its 95 % interval for the luck of the player's games. Weak (red): below p${fmt(weak.data.weak_below)} with the interval below p50. Test: whether the skill stays below the peers' median after a false-discovery correction over every player and skill (5 %).` })
     : el("p", {}, reasonOf(weak, "No skill scores published for this player.")));
   const recommended = recs.data;
+  $("recommendations-from").textContent = recommended.length
+    ? `Packs within a metal of the rank. ${rankFromText(recommended[0].rank_from, rankOf(recommended[0].rank_from), mostGames(recommended))}` : "";
   $("recommendations").replaceChildren(recommended.length ? el("ul", { class: "plain" }, recommended.map((p) => el("li", { "data-skill": p.skill },
     el("b", {}, `${p.pack_name || p.pack_code}`), ` · ${p.pack_code} · ${p.difficulty || ""}`,
     el("div", { class: "muted" }, el("span", { title: p.skill }, p.skill_name), `: ${p.reason}`,
@@ -265,7 +273,10 @@ function prediction(rank) {
   const verdict = { better: "errs less than", worse: "errs more than", "not distinguishable": "is not distinguishable from" }[m.verdict];
   return [
     el("div", { class: "kpi", id: "rank" }, "Rank", el("b", { class: "rank" }, r.rank || "unranked"),
-       el("span", { class: "muted" }, `division index ${fmt(r.rank_index, 0)} of ${r.scale[0]}–${r.scale[1]}`)),
+       el("span", { class: "muted" }, `division index ${fmt(r.rank_index, 0)} of ${r.scale[0]}–${r.scale[1]}`),
+       el("span", { class: "muted", id: "rank-from" }, r.rank_from === "stated"
+         ? `the rank they stated (stated, not verified), which the model neither learned from nor is judged on; predicted from ${fmt(r.games)} game${r.games === 1 ? "" : "s"}`
+         : `the rank their games gave; predicted from ${fmt(r.games)} game${r.games === 1 ? "" : "s"}`)),
     el("div", { class: "kpi", id: "predicted" }, "Predicted from their stats", el("b", { class: "rank" }, r.predicted_rank || "—"),
        el("span", { class: "muted" }, r.interval_95
          ? `95% interval ${r.interval_95_ranks[0]} to ${r.interval_95_ranks[1]} (divisions ${fmt(r.interval_95[0], 1)}–${fmt(r.interval_95[1], 1)}${r.interval_clipped ? ", cut at the ladder's end" : ""})`

@@ -2,7 +2,7 @@
 // known ranks and the change predicted over four weeks, each with its interval, said rising or falling only when
 // the interval excludes no change; their training of the same weeks, with what their progress adds where the tested
 // players show training to matter and, plainly, where they do not; and how well the drift has predicted the published
-// players' latest ranks against no change.
+// players' latest ranks against no change; a rank the player stated is said so (stated, not verified).
 import { el, fmt } from "./common.js";
 
 const signed = (value, digits = 1) => `${value > 0 ? "+" : ""}${fmt(value, digits)}`;
@@ -56,7 +56,9 @@ function tested(backtest) {
 export function rankOutlook(answer) {
   const o = answer.data;
   if (!o) return [el("p", { class: "muted" }, answer.metadata?.reason || "No rank outlook published for this player.")];
-  return [el("p", { id: "outlook-change", class: o.outlook === "rising" ? "up" : o.outlook === "falling" ? "down" : null }, change(o)),
+  const stated = o.rank_from === "stated"
+    ? [el("p", { class: "muted", id: "outlook-from" }, `Their known rank is the one they stated, ${o.rank || "—"} (stated, not verified), on ${fmt(o.rank_days)} day${o.rank_days === 1 ? "" : "s"}; the drift is tested only on ranks games gave.`)] : [];
+  return [...stated, el("p", { id: "outlook-change", class: o.outlook === "rising" ? "up" : o.outlook === "falling" ? "down" : null }, change(o)),
           el("p", { class: "muted", id: "outlook-training" }, training(o)),
           el("p", { class: "muted", id: "outlook-tested" }, tested(o.backtest))];
 }
