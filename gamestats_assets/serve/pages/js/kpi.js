@@ -2,16 +2,17 @@
 // new users, revenue, ARPU/ARPPU and the paying share per day over a date range, for one server or all (summed over
 // servers and countries; ARPU and ARPPU recomputed from the sums); the retention triangle, the split by country,
 // server or VIP tier, the economy, and the day-N retention and the accounts flagged as farms, for the same server or
-// all; cumulative revenue and the VIP tiers over every server.
+// all; cumulative revenue, the VIP tiers and the farmers by type (PU and non-PU) over every server.
 import { api, chart, el, empty, fmt, header, latest, options, param, pct, rateCell, remember, shown, showError, sortableTable } from "./common.js";
 import { showCompare, showSplit, showTriangle } from "./kpi_board.js";
 import { showEconomy, showRevenue } from "./kpi_economy.js";
+import { showAdoption, showFarmerTypes } from "./kpi_farmers.js";
 
 const $ = (id) => document.getElementById(id);
 const MAX_DAYS = 366;
 const REGIONS = ["compare", "compare-note", "totals", "dau", "revenue", "arpu", "arppu", "paying", "days", "triangle",
                  "split", "diamonds", "reasons", "items", "tier-economy", "cumulative", "vip", "retention",
-                 "retention-note", "farms", "farms-note"];
+                 "retention-note", "farms", "farms-note", "farmer-types", "farmer-countries"];
 const run = latest();
 const splitRun = latest();
 
@@ -53,14 +54,17 @@ function show(event) {
                               api("/api/v1/l2m/farms", query),
                               api("/api/v1/l2m/compare", { to: query.to, period, server_id: query.server_id, ...country }),
                               api("/api/v1/l2m/targets"), api("/api/v1/l2m/split", { ...query, ...country, by: $("split-by").value }),
-                              api("/api/v1/l2m/economy", { ...query, ...country }), api("/api/v1/l2m/revenue", range)]),
-    render: ([kpis, retention, farms, compare, targets, split, economy, revenue]) => {
+                              api("/api/v1/l2m/economy", { ...query, ...country }), api("/api/v1/l2m/revenue", range),
+                              api("/api/v1/l2m/farmer-types", { ...range, ...country }), api("/api/v1/l2m/lifetime", { to: query.to })]),
+    render: ([kpis, retention, farms, compare, targets, split, economy, revenue, farmerTypes, lifetime]) => {
       showCompare(compare, period);
       showDays(byDay(kpis.data));
       showTriangle(retention, targets.data.retention, whereOf(query));
       showSplit(split, $("split-by").value);
       showEconomy(economy);
       showRevenue(revenue);
+      showFarmerTypes(farmerTypes);
+      showAdoption(lifetime);
       showCohorts(query, retention, farms, targets.data.retention);
       $("country-note").textContent = country.country_code
         ? `KPIs, the comparison, the split and the economy: ${country.country_code} only. Retention, farms and revenue `
