@@ -5,7 +5,7 @@ account (one linked to that id) or an operator; the same deletion as `gamestats 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Path
 
@@ -34,18 +34,23 @@ Deleted = shape(
     token=field(str, "what stands for the player in the games kept for the other players' figures"),
     requested_by=field(str, "the account that asked"), requested_at=field(dt.datetime, "when"),
     counts=field(Counts, "what it changed"))
+PLAYER_ID = r"^[^\s\x00-\x1f\x7f]([^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$"
+"""A player id a deletion takes: no control characters, no surrounding spaces (`deletion.check_request`)."""
+Domain = Literal[tuple(sorted(PLAYERS))]
+"""The domains with players, whose data a deletion reaches."""
 
 
 @router.delete("/{domain}/{player_id}", response_model=Deleted,
+               responses={404: {"description": "the domain holds nothing of the player (`detail` says so)"}},
                summary="Delete a player's data: their own account or an operator")
 def delete(settings: SettingsDep, opener: InstanceOpenerDep,
-           domain: Annotated[str, Path(max_length=32, description="the domain of the player's data: one with "
-                                                                 f"players ({', '.join(sorted(PLAYERS))})")],
-           player_id: Annotated[str, Path(min_length=1, max_length=128, description="the player's id in that domain")],
+           domain: Annotated[Domain, Path(description="the domain of the player's data: one with players")],
+           player_id: Annotated[str, Path(min_length=1, max_length=128, pattern=PLAYER_ID,
+                                          description="the player's id in that domain")],
            who: Player) -> dict:
     """The player's data deleted from landing, the lake, Dagster's instance and PostgreSQL, as `gamestats players
-    delete` does, by an account acting for the player or an operator (403 otherwise); a domain without players is a
-    422."""
+    delete` does, by an account acting for the player or an operator (403 otherwise); 404 when the domain holds
+    nothing of the player."""
     if not who.acts_for(player_id):
         raise HTTPException(403, f"account {who.name} does not act for player {player_id!r}")
     try:

@@ -4,7 +4,6 @@ notes), the answer of a read as it is now, and the platform's connection a write
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import functools
 from collections.abc import Iterator
 from typing import Annotated, Any
@@ -12,12 +11,14 @@ from typing import Annotated, Any
 import psycopg
 from fastapi import HTTPException, Path
 from psycopg.rows import dict_row
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter
 from starlette.responses import Response
 
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets.serve.core.accounts import Principal
+from gamestats_assets.serve.core.bodies import Body
 from gamestats_assets.serve.core.envelope import enveloped
+from gamestats_assets.serve.core.iso import IsoInstant
 from gamestats_assets.serve.core.reader import Reader
 from gamestats_assets.serve.core.settings import ServeSettings
 from gamestats_assets.serve.crud.pubg_schedule import Invalid
@@ -40,7 +41,7 @@ Reason = Annotated[str, Field(min_length=1, max_length=500, pattern=PRINTABLE,
                                description="why the decision was made (required, recorded with it)")]
 Notes = Annotated[str | None, Field(None, max_length=2000, pattern=PRINTABLE,
                                     description="the organiser's notes, recorded with the decision")]
-Instant = Annotated[AwareDatetime, AfterValidator(lambda moment: moment.astimezone(dt.UTC))]
+Instant = IsoInstant
 """An ISO 8601 instant with its offset (`2026-10-14T18:00:00+02:00`, `...Z`): a time without one is refused."""
 
 
@@ -67,7 +68,7 @@ def writing(settings: ServeSettings) -> Iterator[psycopg.Connection]:
             raise HTTPException(422, str(error)) from error
 
 
-class Decided(BaseModel):
+class Decided(Body):
     """What every organiser's decision carries: why (required) and optional notes; who made it is the account
     of the request."""
 

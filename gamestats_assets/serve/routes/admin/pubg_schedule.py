@@ -13,9 +13,10 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 from starlette.responses import Response
 
+from gamestats_assets.serve.core.bodies import Body, any_given, not_both, rules
 from gamestats_assets.serve.core.contract import unknown
 from gamestats_assets.serve.core.models import envelope, field, shape
 from gamestats_assets.serve.crud import pubg_schedule as writes
@@ -72,8 +73,8 @@ Status = Literal[(*queries.VALIDATION_STATUSES, "needs_override")]
             summary="Matches by validation status, division, round and time played, with why and any override")
 def validation(reader: ReaderDep, season_id: SeasonId = None, division: Division = None, round: RoundId = None,
                status: Annotated[Status | None, Query(description="the validation status listed")] = None,
-               played_from: Annotated[AwareDatetime | None, Query(description="played at or after")] = None,
-               played_to: Annotated[AwareDatetime | None, Query(description="played before")] = None) -> Response:
+               played_from: Annotated[Instant | None, Query(description="played at or after")] = None,
+               played_to: Annotated[Instant | None, Query(description="played before")] = None) -> Response:
     """The season's matches with a tournament context, by status, division, round and time played, each with why it
     has its status, any override, and whether it needs an organiser's decision."""
     return now(reader, queries.Validation, queries.validation, season_id, division, round, status, played_from,
@@ -106,7 +107,7 @@ def put_round(settings: SettingsDep, who: Organiser, round_id: RoundPath, window
     return {"season_id": season_id, "round": written, "applied": NEXT_RUN}
 
 
-class PlannedSlot(BaseModel):
+class PlannedSlot(Body):
     match_number: int = Field(ge=1, le=queries.SLOTS_PER_ROUND, description="the slot's number in the round")
     scheduled_at: Instant = Field(description="when it starts")
     map_name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_]+$",
@@ -115,6 +116,9 @@ class PlannedSlot(BaseModel):
 
 class RoundSchedule(Decided):
     """The six slots of a round for a division and group: each match number once, each time with its offset."""
+
+    model_config = rules(*({"properties": {"slots": {"contains": {"properties": {"match_number": {"const": n}}}}}}
+                           for n in range(1, queries.SLOTS_PER_ROUND + 1)))
 
     season_id: Name | None = Field(None, description="the season (default: the latest)")
     division_id: Name = Field(description="the division")
@@ -151,6 +155,8 @@ def put_schedule(settings: SettingsDep, who: Organiser, round_id: RoundPath, sch
 class Delay(Decided):
     """A delay of a round's slots for a division and group, from one match on (a negative one brings them
     forward)."""
+
+    model_config = rules({"properties": {"minutes": {"not": {"const": 0}}}})
 
     season_id: Name | None = Field(None, description="the season (default: the latest)")
     division_id: Name = Field(description="the division")
@@ -210,10 +216,16 @@ def undo_edit(settings: SettingsDep, who: Organiser,
             "applied": NEXT_RUN}
 
 
+CONTEXT = ("division_id", "group_id", "round_id", "slot_id", "remake_of", "status", "is_tournament_match")
+"""The fields of an override that change a match's context: at least one given."""
+
+
 class Override(Decided):
     """An organiser's correction of a match: assign it to a round and slot, mark it as the remake of another
     match (it takes that match's slot and counts as a confirmed tournament match), mark it as not a tournament
     match, or set its status. Unset fields keep the automatic value."""
+
+    model_config = rules(any_given(*CONTEXT), not_both("remake_of", "slot_id"))
 
     division_id: Name | None = Field(None, description="the division it was played in")
     group_id: Name | None = Field(None, description="the group")
@@ -229,8 +241,7 @@ class Override(Decided):
     def one_change(self) -> Override:
         if self.remake_of and self.slot_id:
             raise ValueError("give remake_of or slot_id, not both")
-        if all(getattr(self, f) is None for f in ("division_id", "group_id", "round_id", "slot_id", "remake_of",
-                                                   "status", "is_tournament_match")):
+        if all(getattr(self, f) is None for f in CONTEXT):
             raise ValueError("an override changes at least one of the match's context fields")
         return self
 

@@ -12,6 +12,8 @@ from starlette.responses import Response
 
 from gamestats_assets.serve.core.contract import unknown
 from gamestats_assets.serve.core.envelope import enveloped
+from gamestats_assets.serve.core.errors import refused
+from gamestats_assets.serve.core.iso import IsoDate
 from gamestats_assets.serve.core.l2m_targets import PERIODS, Targets, targets
 from gamestats_assets.serve.core.models import envelope
 from gamestats_assets.serve.core.reader import Answer
@@ -31,7 +33,7 @@ TargetsAnswer = envelope("L2mTargetsAnswer", Targets)
 
 @router.get("/compare", response_model=CompareAnswer, responses=unknown("the server asked"),
             summary="A period's KPIs against the period before it and their targets")
-def compare(reader: ReaderDep, date_to: Annotated[dt.date, Query(alias="to", description="the period's last day")],
+def compare(reader: ReaderDep, date_to: Annotated[IsoDate, Query(alias="to", description="the period's last day")],
             period: Annotated[PeriodName, Query(description="`day`, `week` (7 days) or `month` (30 days)")] = "week",
             server_id: ServerId = None, country_code: CountryCode = None) -> Response:
     """Mean DAU, new users, revenue, ARPU, ARPPU and the paying rate of the `period` ending on `to` against the
@@ -39,6 +41,8 @@ def compare(reader: ReaderDep, date_to: Annotated[dt.date, Query(alias="to", des
     of the change, and each KPI's target for a period of that length (`GAMESTATS_L2M_TARGETS`). `complete` is
     false when a day of either period has no published KPIs. Every server or one (404 when it has no published
     KPIs), every country or one."""
+    if (date_to - dt.date.min).days < 2 * PERIODS[period] - 1:
+        raise refused(("query", "to"), f"the {period} before the one ending on {date_to} would begin before 0001-01-01")
     answer = queries.compare.read(reader, date_to, PERIODS[period], server_id, country_code,
                                   getattr(targets(), period))
     return enveloped(answer, date_to=date_to.isoformat(), period=period, server_id=server_id,

@@ -10,14 +10,15 @@ from fastapi import Query
 
 from gamestats_assets.serve.core.contract import unknown
 from gamestats_assets.serve.core.errors import refused
+from gamestats_assets.serve.core.iso import IsoDate
 
 PREFIX = "/api/v1/l2m"
 TAGS = ["lineage 2m"]
 SERVER_UNKNOWN = unknown("the server asked")
 """The 404 of an answer about one server."""
 MAX_DAYS = 366
-From = Annotated[dt.date, Query(alias="from", description="the first day, ISO 8601")]
-To = Annotated[dt.date, Query(alias="to", description=f"the last day, included (at most {MAX_DAYS} days in all)")]
+From = Annotated[IsoDate, Query(alias="from", description="the first day, ISO 8601")]
+To = Annotated[IsoDate, Query(alias="to", description=f"the last day, included (at most {MAX_DAYS} days in all)")]
 ServerId = Annotated[int | None, Query(ge=0, le=2**62, description="one server (default: every server)")]
 CountryCode = Annotated[str | None, Query(pattern=r"^([A-Z]{2}|Other)$",
                                           description="one country (default: every country)")]

@@ -5,15 +5,16 @@ Logging needs the player role, for one of the account's own player ids (an opera
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 from starlette.responses import Response
 
+from gamestats_assets.serve.core.bodies import Body
 from gamestats_assets.serve.core.envelope import enveloped
+from gamestats_assets.serve.core.iso import IsoInstant
 from gamestats_assets.serve.core.models import envelope, field, shape
 from gamestats_assets.serve.deps import Player, ReaderDep, SettingsDep
 from gamestats_assets.serve.intake.rocket_landing import land_line, landing_day
@@ -69,13 +70,13 @@ def training_progress(reader: ReaderDep, player_id: PlayerId) -> Response:
     return enveloped(queries.training_progress.read(reader, player_id), player_id=player_id)
 
 
-class TrainingSession(BaseModel):
+class TrainingSession(Body):
     """A training session as `training_sessions*.jsonl` lines hold it."""
 
     player_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:@+-]+$",
                            description="who trained: one of the account's players")
     pack_code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$", description="the pack trained")
-    started_at: dt.datetime = Field(description="when the session started")
+    started_at: IsoInstant = Field(description="when the session started, with its offset")
     duration_seconds: int = Field(ge=0, le=86_400, description="its length in seconds")
     attempts: int = Field(ge=0, le=100_000, description="shots attempted")
     successes: int = Field(ge=0, le=100_000, description="shots made, at most the attempts")
