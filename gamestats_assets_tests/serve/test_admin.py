@@ -767,7 +767,7 @@ def test_a_delay_reruns_its_lobbys_matches_then_republishes_the_tournament_table
 
 def test_viewers_see_the_organisers_decisions_standing_on_matches_with_their_reasons(page, server, published, request):
     """The season's synthetic late lobby was put on its slot by an organiser: the public API and the tournament
-    page's match history say so and why, without the author or the notes."""
+    page's match history say so, who and why, without the notes."""
     url = published["pg_url"]
     [(late, reason)] = rows(url, "SELECT match_id, reason FROM pubg.tournament_match_overrides WHERE admin_user = "
                                  "'synthetic organiser'")
@@ -775,12 +775,13 @@ def test_viewers_see_the_organisers_decisions_standing_on_matches_with_their_rea
         decided = client.get("/api/v1/tournaments/decisions").json()["data"]["decisions"]
     [shown] = [d for d in decided if d["match_id"] == late]
     assert shown["reason"] == reason and shown["what"].startswith("put on Pro · Round 1 · match #") and shown["scored"]
-    assert "made_by" not in shown and "notes" not in shown
+    assert shown["made_by"] == "synthetic organiser" and "notes" not in shown
     with check(page, request):
         clean_load(page, f"{server.base}/tournament.html")
         page.evaluate("document.getElementById('tab-matches').click()")
-        page.wait_for(f"!!document.querySelector('#decided p[data-match={json.dumps(late)}]')")
-        text = page.evaluate(f"document.querySelector('#decided p[data-match={json.dumps(late)}]').innerText")
+        page.wait_for(f"!!document.querySelector('#panel-matches .decided p[data-match={json.dumps(late)}]')")
+        text = page.evaluate(f"document.querySelector('#panel-matches .decided p[data-match={json.dumps(late)}]')"
+                             ".innerText")
         assert reason in text and "put on Pro · Round 1" in text
 
 

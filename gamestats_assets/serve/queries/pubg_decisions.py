@@ -72,17 +72,22 @@ def decisions(conn: psycopg.Connection, season_id: str | None, round_id: str | N
 
 
 PublicDecision = shape(
-    "PubgPublicDecision", "An organiser's decision standing on a match, as viewers see it (no author, no notes)",
-    decision_id=field(int, "the decision's number"), match_id=field(str, "the match it stands on"),
-    made_at=field(dt.datetime, "when it was made"),
-    what=field(str, "`not a tournament match`, `put on <division> · <round> · match #<n>`, `status <status>` or "
-                    "`corrected`"),
+    "PubgPublicDecision", "An organiser's decision standing on a match or a lobby, as viewers see it: what, who and why",
+    decision_id=field(int, "the decision's number"),
+    kind=field(str, "`removal` (a match taken out of the tournament), `override` (a match put on a slot or given a "
+                    "status) or `delay` (a lobby's matches moved later or earlier)"),
+    match_id=field(str | None, "the match it stands on (null for a delay)"),
+    division=field(str | None, "the division of the lobby a delay moved"),
+    round=field(str | None, "the round of the lobby a delay moved"),
+    made_by=field(str, "the account that made it"), made_at=field(dt.datetime, "when it was made"),
+    what=field(str, "`not a tournament match`, `put on <division> · <round> · match #<n>`, `status <status>`, "
+                    "`corrected`, or for a delay `<division> · <round>: match #<n> <+m> min, ...`"),
     reason=field(str, "why (the organiser's words)"),
-    scored=field(bool | None, "the match counts in the standings now (null: not built with it yet)"))
+    scored=field(bool | None, "the match counts in the standings now (null: not built with it yet, or a delay)"))
 PublicDecisions = shape("PubgPublicDecisions", decisions=field(list[PublicDecision], "the decisions, newest first"),
                         total_count=field(int, "the decisions listed"))
 STANDING = """
-SELECT DISTINCT ON (d.match_id) d.decision_id, d.match_id, d.made_at, d.reason, o.scored,
+SELECT DISTINCT ON (d.match_id) d.decision_id, d.match_id, d.made_at, d.made_by, d.reason, o.scored,
        w.is_tournament_match, w.slot_id, w.status, s.division_id, s.match_number, r.name AS round_name
 FROM pubg.tournament_decisions d
 JOIN pubg.tournament_match_overrides w USING (match_id)
@@ -93,21 +98,47 @@ LEFT JOIN pubg.tournament_rounds r ON r.season_id = s.season_id AND r.round_id =
 WHERE d.kind = 'override' AND d.undone_by IS NULL AND (%(season)s::text IS NULL OR t.season_id = %(season)s)
 ORDER BY d.match_id, d.decision_id DESC
 """
+DELAYS = """
+SELECT DISTINCT ON (d.season_id, d.round_id, d.division_id, d.group_id) d.decision_id, d.made_at, d.made_by,
+       d.reason, d.round_id, d.division_id, coalesce(r.name, d.round_id) AS round_name,
+       (SELECT string_agg('match #' || e.match_number || ' ' || CASE WHEN e.delay_minutes > 0 THEN '+' ELSE '' END
+                          || e.delay_minutes || ' min', ', ' ORDER BY e.match_number)
+        FROM pubg.tournament_slot_edits e WHERE e.season_id = d.season_id AND e.round_id = d.round_id
+        AND e.division_id = d.division_id AND e.group_id = d.group_id AND e.delay_minutes <> 0) AS moved
+FROM pubg.tournament_decisions d
+LEFT JOIN pubg.tournament_rounds r ON r.season_id = d.season_id AND r.round_id = d.round_id
+WHERE d.kind = 'delay' AND d.undone_by IS NULL AND (%(season)s::text IS NULL OR d.season_id = %(season)s)
+ORDER BY d.season_id, d.round_id, d.division_id, d.group_id, d.decision_id DESC
+"""
+"""A lobby's latest delay standing, with its slots' delays as they are now (all its standing delays summed)."""
+
+
+def _override(d: dict) -> dict:
+    return {"decision_id": d["decision_id"], "kind": "removal" if d["is_tournament_match"] is False else "override",
+            "match_id": d["match_id"], "division": None, "round": None, "made_by": d["made_by"],
+            "made_at": d["made_at"], "reason": d["reason"], "scored": d["scored"],
+            "what": ("not a tournament match" if d["is_tournament_match"] is False
+                     else f"put on {d['division_id']} · {d['round_name']} · match #{d['match_number']}"
+                     if d["match_number"] else "put on a slot of the schedule" if d["slot_id"]
+                     else f"status {d['status']}" if d["status"] else "corrected")}
+
+
+def _delay(d: dict) -> dict:
+    return {"decision_id": d["decision_id"], "kind": "delay", "match_id": None, "division": d["division_id"],
+            "round": d["round_id"], "made_by": d["made_by"], "made_at": d["made_at"], "reason": d["reason"],
+            "scored": None,
+            "what": f"{d['division_id']} · {d['round_name']}: {d['moved'] or 'back on its planned times'}"}
 
 
 def standing(conn: psycopg.Connection, season_id: str | None) -> dict:
-    """The overrides standing on the matches of a season (every season when none is given; `NotFound` for one
-    neither published nor edited), newest first: what each did and why, for viewers."""
+    """The overrides standing on the matches of a season and the delays standing on its lobbies (every season when
+    none is given; `NotFound` for one neither published nor edited), newest first: what each did, who made it and
+    why, for viewers."""
     if season_id is not None:
         pubg_admin.latest_season(conn, season_id)
-    found = conn.execute(STANDING, {"season": season_id}).fetchall()
-    shown = [{"decision_id": d["decision_id"], "match_id": d["match_id"], "made_at": d["made_at"],
-              "reason": d["reason"], "scored": d["scored"],
-              "what": ("not a tournament match" if d["is_tournament_match"] is False
-                       else f"put on {d['division_id']} · {d['round_name']} · match #{d['match_number']}"
-                       if d["match_number"] else "put on a slot of the schedule" if d["slot_id"]
-                       else f"status {d['status']}" if d["status"] else "corrected")}
-             for d in sorted(found, key=lambda d: d["decision_id"], reverse=True)]
+    found = [_override(d) for d in conn.execute(STANDING, {"season": season_id}).fetchall()]
+    found += [_delay(d) for d in conn.execute(DELAYS, {"season": season_id}).fetchall()]
+    shown = sorted(found, key=lambda d: d["decision_id"], reverse=True)
     return {"decisions": shown, "total_count": len(shown)}
 
 

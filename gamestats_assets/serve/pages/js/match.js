@@ -2,8 +2,8 @@
 // each team landed, every kill (where the victim fell and where the killer stood), the safe zone of each phase,
 // the fights and engagements (third-party ones marked) and the tracked players' paths; a team selector keeps one
 // team's landings and kills; the teams' placements, every player's result, the kill feed along the match's time
-// and the engagements. Teams go by their tournament team's name (the match's team number where it has none),
-// tracked players by their names.
+// and the engagements; the organisers' decisions standing on the match, with who and why. Teams go by their
+// tournament team's name (the match's team number where it has none), players by their names, linked to their page.
 import { api, chart, el, fmt, header, options, param, remember, shown, showError, sortableTable } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
@@ -102,10 +102,23 @@ function drawMap() {
   $("map-note").textContent = `${team ? `${teamName(Number(team))}: ` : ""}${landings.length} landings (coloured by team), ${kills.length} kills (× where the victim fell, ▲ where the killer stood, a line between), ${m.circles.length} safe zones (dashed rings, the last in red), ${m.fights.length} fights (bubbles by damage), ${third.length} third-party engagements (◆); engagements and tracked players' paths (${paths.length}) can be switched on in the legend. Coordinates in metres on a ${size / 1000} km map, north up.`;
 }
 
+/** The organisers' decisions standing on this match: what each did, who made it and why. */
+function showDecided(decided) {
+  $("decided").replaceChildren(...(decided.length ? [el("section", { class: "decided" },
+    el("h2", {}, "Decided by the organisers"),
+    ...decided.map((d) => el("p", { "data-decision": d.decision_id },
+      `${d.kind === "removal" ? "Removed from the tournament" : "Overridden"}: ${d.what}`
+      + `${d.scored === false ? " (not counted in the standings)" : ""}. By ${d.made_by}. Why: ${d.reason}`,
+      el("span", { class: "muted" }, ` · ${new Date(d.made_at).toLocaleString()}`))))] : []));
+}
+
 async function start() {
   const id = param("id");
   if (!id) throw new Error("no match given: open a match from the tournament page's match history");
-  const m = match = (await api(`/api/v1/tournaments/matches/${encodeURIComponent(id)}`)).data;
+  const [answer, decisions] = await Promise.all([api(`/api/v1/tournaments/matches/${encodeURIComponent(id)}`),
+                                                 api("/api/v1/tournaments/decisions")]);
+  const m = match = answer.data;
+  showDecided(decisions.data.decisions.filter((d) => d.match_id === m.match_id));
   teamNames = Object.fromEntries(m.teams.filter((t) => t.team_name).map((t) => [t.team_id, t.team_name]));
   $("title").textContent = `Match on ${m.map_display_name || "an unknown map"}`;
   $("summary").textContent = `${m.created_at ? new Date(m.created_at).toLocaleString() : ""} · ${m.game_mode_display_name || m.game_mode || ""} · ${fmt(m.duration_s / 60, 0)} min · ${m.rosters} teams, ${m.participants} players · ${m.match_id}`;
@@ -124,7 +137,8 @@ async function start() {
   ], m.teams, { sortKey: "placement" }));
   $("players").replaceChildren(m.players.length ? sortableTable([
     { key: "placement", label: "Place", value: (p) => p.placement },
-    { key: "player", label: "Player", text: true, value: (p) => p.player_name || "", cell: (p) => p.player_name || "—" },
+    { key: "player", label: "Player", text: true, value: (p) => p.player_name || "",
+      cell: (p) => el("a", { href: `pubg_player.html?id=${encodeURIComponent(p.account_id)}` }, p.player_name || p.account_id) },
     { key: "team", label: "Team", text: true, value: (p) => teamName(p.team_id), cell: (p) => teamName(p.team_id) },
     { key: "kills", label: "Kills", descending: true, value: (p) => p.kills },
     { key: "knocks", label: "Knocks", descending: true, value: (p) => p.knocks },

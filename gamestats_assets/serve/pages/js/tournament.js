@@ -111,7 +111,7 @@ function showTeams(answer) {
     { key: "recent", label: "Last 6", sortable: false, value: () => 0, cell: (t) => sparkline(t.recent_placements) },
     { key: "matches", label: "Matches", descending: true, value: (t) => t.matches_played },
   ], teams, { sortKey: "rank", caption: `${answer.data.total_count} teams · ${scopeLabel(answer)}` })
-    : el("p", {}, "No team has played in this context yet."));
+    : el("p", {}, "No team has played in this context yet."), decidedNote(answer.decided));
 }
 
 function openWeapons(player) {
@@ -153,7 +153,7 @@ function showPlayers(answer) {
     { key: "killsteals", label: "Killsteals", descending: true, value: (p) => p.killsteals },
   ], players, { sortKey: "rank", onRow: openWeapons,
                 caption: `${answer.data.total_count} players, all shown · ${scopeLabel(answer)} · choose a player for their weapons` })
-    : el("p", {}, "No player has played in this context yet."));
+    : el("p", {}, "No player has played in this context yet."), decidedNote(answer.decided));
 }
 
 function showMatches(answer) {
@@ -169,26 +169,33 @@ function showMatches(answer) {
     : el("p", {}, "No scored match in this context yet."), decidedNote(answer.decided));
 }
 
-/** The organisers' decisions standing on the season's matches, each with what it did and why: a match taken out
- * of the standings does not vanish without a word. */
+/** The organisers' decisions standing on the season's matches and lobbies, each with what it did, who made it and
+ * why: a match taken out of the standings or a lobby delayed does not change them without a word. */
 function decidedNote(decided) {
   if (!decided?.length) return null;
-  return el("section", { class: "decided", id: "decided" }, el("h3", {}, "Decided by the organisers"),
-    el("div", {}, decided.map((d) => el("p", { "data-match": d.match_id },
-      el("a", { href: `match.html?id=${encodeURIComponent(d.match_id)}` }, `Match ${d.match_id.slice(0, 12)}…`),
-      `: ${d.what}${d.scored === false ? " (not counted in the standings)" : ""}. Why: ${d.reason}`,
+  return el("section", { class: "decided" }, el("h3", {}, "Decided by the organisers"),
+    el("div", {}, decided.map((d) => el("p", { "data-decision": d.decision_id, "data-match": d.match_id || "" },
+      d.match_id ? el("a", { href: `match.html?id=${encodeURIComponent(d.match_id)}` }, `Match ${d.match_id.slice(0, 12)}…`)
+        : el("b", {}, "Delay"),
+      `: ${d.what}${d.scored === false ? " (not counted in the standings)" : ""}. By ${d.made_by}. Why: ${d.reason}`,
       el("span", { class: "muted" }, ` · ${new Date(d.made_at).toLocaleString()}`)))));
+}
+
+/** `fetchTab`'s answer with the decisions standing on the season (`decided`). */
+async function withDecisions(fetchTab) {
+  const [answer, decided] = await Promise.all([fetchTab(), api(`${BASE}/decisions`, { season_id: context().season_id })]);
+  return { ...answer, decided: decided.data.decisions };
 }
 
 /** Each tab's answer (`fetch`) and how it is drawn (`draw`). */
 const VIEWS = {
-  teams: { fetch: () => everyRow(`${BASE}/leaderboard/teams`, "teams", standingsOf()), draw: showTeams },
-  players: { fetch: () => everyRow(`${BASE}/leaderboard/players`, "players", { ...standingsOf(), include_weapons: true }),
+  teams: { fetch: () => withDecisions(() => everyRow(`${BASE}/leaderboard/teams`, "teams", standingsOf())), draw: showTeams },
+  players: { fetch: () => withDecisions(() => everyRow(`${BASE}/leaderboard/players`, "players",
+                                                       { ...standingsOf(), include_weapons: true })),
              draw: showPlayers },
-  matches: { fetch: async () => {
-    const [answer, decided] = await Promise.all([api(`${BASE}/matches/recent`, { ...context(), limit: 100 }),
-                                                 api(`${BASE}/decisions`, { season_id: context().season_id })]);
-    return { ...answer, decided: decided.data.decisions, published: publishedOf(answer) }; },
+  matches: { fetch: () => withDecisions(async () => {
+    const answer = await api(`${BASE}/matches/recent`, { ...context(), limit: 100 });
+    return { ...answer, published: publishedOf(answer) }; }),
              draw: showMatches },
 };
 
