@@ -219,7 +219,8 @@ def send_all(api: httpx.Client, replays: list[Path], interval: float, started: f
 
 
 def fate(api: httpx.Client, upload: Upload, started: float) -> None:
-    """Ask for `upload` once; settle its outcome when it is served or failed."""
+    """Ask for `upload` once; settle its outcome when it is served, refused by its parse after the answer, or
+    failed."""
     answer = api.get(f"/api/v1/rocket/replays/{upload.replay_id}")
     elapsed = round(time.monotonic() - started - upload.sent, 1)
     if answer.status_code == 404:
@@ -227,8 +228,8 @@ def fate(api: httpx.Client, upload: Upload, started: float) -> None:
         return
     answer.raise_for_status()
     data = answer.json()["data"]
-    if data["status"] == "failed":
-        upload.outcome, upload.settled_seconds, upload.reason = "failed", elapsed, data.get("reason")
+    if data["status"] in ("failed", "refused"):
+        upload.outcome, upload.settled_seconds, upload.reason = data["status"], elapsed, data.get("reason")
     elif data["status"] == "processed" and any(player["stats"] for player in data["players"]):
         upload.outcome, upload.settled_seconds = "served", elapsed
         print(f"{upload.sent + elapsed:7.1f} s  served {upload.replay_id} after {elapsed} s", file=sys.stderr)

@@ -28,7 +28,7 @@ from gamestats_assets.serve.core.parse_ahead import AheadParser
 from gamestats_assets.serve.core.reader import READER_ROLE, PublishRace, Reader
 from gamestats_assets.serve.core.settings import ServeSettings
 from gamestats_assets.serve.core.site import mount_pages
-from gamestats_assets.serve.intake.rocket_landing import land_waiting_uploads
+from gamestats_assets.serve.intake.replay_uploads import land_waiting_uploads
 from gamestats_assets.serve.queries import NotFound
 from gamestats_assets.serve.routes import catalog, health, operations
 from gamestats_assets.serve.routes import players as deletion

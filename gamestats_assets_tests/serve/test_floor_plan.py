@@ -19,6 +19,11 @@ PACKAGE = Path(gamestats_assets.__file__).parent
 SERVE = PACKAGE / "serve"
 MAX_LINES = 399
 """The most lines a module of `serve/` has (STYLE: every module under 400 lines)."""
+SOURCES = PACKAGE / "sources"
+LANDING = "landing"
+PATH_MAKERS = frozenset({"Path", "PurePath", "inside", "joinpath"})
+FILE_WRITES = frozenset({"write_text", "write_bytes", "hardlink_to", "symlink_to", "link_to"})
+MOVES = frozenset({"replace", "rename", "link", "symlink", "move", "copy", "copy2", "copyfile", "copytree"})
 STATE_READERS = ("deps.py", "app.py")
 """The modules that read the app's state: the dependencies and the app factory that fills it."""
 WRITES = "crud"
@@ -118,6 +123,64 @@ def sql_elsewhere(root: Path) -> list[str]:
             for line, text in texts(path) if STATEMENT.search(text) or WRITE.search(text)]
 
 
+def landing_paths(root: Path) -> list[str]:
+    """Every landing path built by hand: `"landing"` as a part of a path (an operand of `/`, an argument of `Path`,
+    `inside`, `joinpath`) or a string naming a place under it (`"landing/..."`); the door of `lib/intake/door.py`
+    owns where a file lands."""
+    found = []
+    for path in modules(root):
+        for node in ast.walk(tree(path)):
+            parts = []
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+                parts = [node.left, node.right]
+            elif isinstance(node, ast.Call) and (getattr(node.func, "id", None) in PATH_MAKERS
+                                                 or getattr(node.func, "attr", None) in PATH_MAKERS):
+                parts = list(node.args)
+            elif isinstance(node, ast.JoinedStr) and node.values:
+                parts = [node.values[0]]
+            if any(isinstance(part, ast.Constant) and isinstance(part.value, str)
+                   and (part.value == LANDING or part.value.startswith(f"{LANDING}/")) for part in parts):
+                found.append(f"{path.relative_to(root)}:{node.lineno}")
+    return in_order(found)
+
+
+def writes_by_hand(root: Path) -> list[str]:
+    """Every file written by hand: `write_text`, `write_bytes`, an `open` for writing, a rename, link or copy
+    (`os.replace`, a path's `replace(target)`, `shutil.move`, ...), but in a function that makes a temporary folder
+    for its own use (`tempfile`); the door of `lib/intake/door.py` and `lib/`'s state records own the atomic
+    writes."""
+    found = []
+    for path in modules(root):
+        module = tree(path)
+        temporary = {id(inner) for function in ast.walk(module)
+                     if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+                     and any(isinstance(node, ast.Attribute) and getattr(node.value, "id", None) == "tempfile"
+                             for node in ast.walk(function))
+                     for inner in ast.walk(function)}
+        found += [f"{path.relative_to(root)}:{node.lineno}" for node in ast.walk(module)
+                  if isinstance(node, ast.Call) and id(node) not in temporary and writes(node)]
+    return in_order(found)
+
+
+def in_order(places: list[str]) -> list[str]:
+    """`module:line` places by module, then line."""
+    return sorted(set(places), key=lambda place: (place.rsplit(":", 1)[0], int(place.rsplit(":", 1)[1])))
+
+
+def writes(call: ast.Call) -> bool:
+    """Whether `call` writes, renames, links or copies a file."""
+    name, owner = getattr(call.func, "attr", None) or getattr(call.func, "id", None), getattr(call.func, "value", None)
+    if name in FILE_WRITES or (getattr(owner, "id", None) in ("os", "shutil") and name in MOVES):
+        return True
+    if name == "replace" and len(call.args) == 1 and not call.keywords:
+        return not (isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, (str, bytes)))
+    if name == "open":
+        positional = call.args[1:2] if getattr(call.func, "id", None) == "open" else call.args[:1]
+        modes = [*positional, *(keyword.value for keyword in call.keywords if keyword.arg == "mode")]
+        return any(isinstance(mode, ast.Constant) and set(str(mode.value)) & set("wax+") for mode in modes)
+    return False
+
+
 def test_routes_are_only_in_routes_one_router_a_module_none_importing_another():
     assert routers_outside_routes(SERVE) == []
     assert routers_importing_routers(SERVE, PACKAGE) == []
@@ -181,3 +244,36 @@ def test_each_rule_fails_on_a_planted_module(planted):
     assert spelled_roles(root) == ["routes/rocket/clips.py:6"]
     assert sql_writes(root) == ["routes/rocket/clips.py:9"]
     assert sql_elsewhere(root) == ["core/clips.py:3", "routes/rocket/clips.py:9"]
+
+
+def test_serve_and_sources_name_no_landing_path_and_write_no_file_by_hand():
+    """Every way a file gets in through the API lands through the door (`lib/intake/door.py`), which owns the
+    landing path and the atomic write."""
+    for root in (SERVE, SOURCES):
+        assert landing_paths(root) == [], root
+        assert writes_by_hand(root) == [], root
+
+
+def test_a_landing_path_or_a_write_by_hand_fails_on_a_planted_module(planted):
+    root, _ = planted
+    assert landing_paths(root) == [] and writes_by_hand(root) == []
+    plant(root, "intake/drops.py",
+          "import os, shutil, tempfile\n"
+          "from pathlib import Path\n"
+          "def drop(data_dir, day, name, text):\n"
+          "    folder = data_dir / 'landing' / 'rocket' / day\n"
+          "    partial = folder / f'.{name}'\n"
+          "    partial.write_text(text)\n"
+          "    os.replace(partial, folder / name)\n"
+          "    Path(data_dir, 'landing').joinpath(day).mkdir()\n"
+          "    with open(f'landing/rocket/{day}/{name}', 'wb') as handle:\n"
+          "        handle.write(text.encode())\n"
+          "    partial.replace(folder / name)\n"
+          "    shutil.move(partial, folder)\n"
+          "    return name.replace('.', '_'), 'landing'\n"
+          "def scratch(lines):\n"
+          "    with tempfile.TemporaryDirectory() as folder:\n"
+          "        Path(folder, 'lines.txt').write_text(lines)\n")
+    assert landing_paths(root) == ["intake/drops.py:4", "intake/drops.py:8", "intake/drops.py:9"]
+    assert writes_by_hand(root) == ["intake/drops.py:6", "intake/drops.py:7", "intake/drops.py:9",
+                                    "intake/drops.py:11", "intake/drops.py:12"]

@@ -1,30 +1,31 @@
 """Which file holds which uploaded Rocket League game, and the uploads that contend with one.
 
 A replay's game is its body section (levels, keyframes, the network stream: `sections`), which a header edited to
-another match id leaves as it was; each upload landed records its body's digest with its match id
-(`state/games/rocket/<digest>`), so that the same game uploaded again under another id is known as the game it is.
-A game is held by its landing file or by an upload waiting to land; and a file the lake read, in landing still or
-retired from it (a deleted player's, or one past the retention) with its rows kept, is known by its content digest,
-whatever its name (`held_copy`), so that the same file uploaded again never lands a second time.
+another match id leaves as it was; each upload accepted leaves the door a note of its body's digest with its match id
+(`Door.note`, kind `GAMES`), so that the same game uploaded again under another id is known as the game it is. A game
+is held by its landing file or by an upload waiting to land; and a file the lake read, in landing still or retired
+from it with its rows kept, is known to the door by its content whatever its name (`Door.copy_of`).
 
 An upload of a held game whose bytes differ (another file of that match id, or the same game under another id) is
-kept for the operator in `landing/rocket/.conflicts/` (a folder no run reads), beside a record of what it contends
-with (`Conflict`), until the operator keeps one of the two (`routes/rocket/conflicts.py`)."""
+kept for the operator in `landing/rocket/.conflicts/` (a folder no run reads), landed there by the door beside a
+record of what it contends with (`Conflict`), until the operator keeps one of the two (`routes/rocket/conflicts.py`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from gamestats_assets.lib.core.state_files import state_path, write_state_file
-from gamestats_assets.lib.intake.file_rows import RETIRED_ON, digest, retired_path
+from gamestats_assets.lib.intake.door import Door
 from gamestats_assets.sources.replays.sections import SECTION_HEAD
 
 DOMAIN = "rocket"
+GAMES = "games"
+"""The kind of the door's notes of which match id an uploaded game (its body's digest) is held as."""
+CONFLICTS = ".conflicts"
+"""The hidden folder of the landing folder where contending uploads wait for the operator."""
 RECORD = ".conflict"
 """The suffix of a conflict's record, beside its upload (`<conflict id>.replay`)."""
 
@@ -33,43 +34,6 @@ def body_digest(data: bytes) -> str:
     """The digest of a whole replay's body section (BLAKE2b, 128 bits): the game, whatever its header says."""
     start = SECTION_HEAD.size + SECTION_HEAD.unpack_from(data)[0] + SECTION_HEAD.size
     return hashlib.blake2b(memoryview(data)[start:], digest_size=16).hexdigest()
-
-
-def game_path(data_dir: Path, body: str) -> Path:
-    """Where the match id the game of `body` is held as is recorded."""
-    return state_path(data_dir, "games", DOMAIN, body)
-
-
-def game_held_as(data_dir: Path, body: str) -> str | None:
-    """The match id an upload of the game of `body` (`body_digest`) landed as, None when none did."""
-    path = game_path(data_dir, body)
-    return path.read_text() if path.exists() else None
-
-
-def record_game(data_dir: Path, body: str, match_id: str) -> None:
-    """Record that the game of `body` is held as `match_id`."""
-    write_state_file(game_path(data_dir, body), match_id)
-
-
-def held_copy(data_dir: Path, content: str) -> str | None:
-    """Where a file of the content digest `content` (`file_rows.digest`) is held: its path under the data folder
-    when a run read it in landing and it is still there, `retired, its rows kept` when it was retired from landing;
-    None when no run read such a file. The runs' records say it (`state/parsed/rocket/<reader>/<day>.json`, and
-    `state/retired/rocket/<day>.json`: name → size, modification time, digest)."""
-    landing = data_dir / "landing" / DOMAIN
-    for record in sorted(state_path(data_dir, "parsed", DOMAIN).glob("*/*.json")):
-        for name, stamp in json.loads(record.read_text()).get("files", {}).items():
-            if stamp[2] == content and (landing / record.stem / name).is_file():
-                return str((landing / record.stem / name).relative_to(data_dir))
-    for record in sorted(retired_path(data_dir, DOMAIN, "day").parent.glob("*.json")):
-        files = json.loads(record.read_text())
-        if any(stamp[2] == content for stamp in (files["files"] if RETIRED_ON in files else files).values()):
-            return "retired, its rows kept"
-    return None
-
-
-def same_file(held: Path, upload: Path) -> bool:
-    return held.read_bytes() == upload.read_bytes()
 
 
 @dataclass(frozen=True)
@@ -88,21 +52,18 @@ class Conflict:
 
 
 def conflicts_folder(data_dir: Path) -> Path:
-    return data_dir / "landing" / DOMAIN / ".conflicts"
+    return Door.of(data_dir, DOMAIN).place(CONFLICTS)
 
 
-def hold(data_dir: Path, upload: Path, match_id: str, held_match_id: str, held: str, reason: str,
-         uploaded_by: str) -> Conflict:
-    """Keep `upload` (a whole replay of `match_id`) for the operator as contending with the game `held_match_id`
-    held at `held`: the conflict recorded (the same file again is the same conflict)."""
-    folder = conflicts_folder(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    conflict = Conflict(f"{match_id}-{digest(upload)[:16]}", match_id, held_match_id, held, reason,
-                        dt.datetime.now(dt.UTC).isoformat(), uploaded_by)
-    kept = folder / f"{conflict.conflict_id}.replay"
-    if not kept.exists():
-        os.link(upload, kept)
-        (folder / f"{conflict.conflict_id}{RECORD}").write_text(json.dumps(asdict(conflict)))
+def hold(door: Door, data: bytes, match_id: str, held_match_id: str, held: str, reason: str, uploaded_by: str,
+         received_at: dt.datetime) -> Conflict:
+    """Keep the upload `data` (a whole replay of `match_id`) for the operator as contending with the game
+    `held_match_id` held at `held`: both landed by the door in `CONFLICTS` (the same file again is the same
+    conflict)."""
+    conflict = Conflict(f"{match_id}-{hashlib.blake2b(data, digest_size=16).hexdigest()[:16]}", match_id,
+                        held_match_id, held, reason, received_at.isoformat(), uploaded_by)
+    if door.land((CONFLICTS, f"{conflict.conflict_id}.replay"), data).outcome != "duplicate":
+        door.land((CONFLICTS, f"{conflict.conflict_id}{RECORD}"), json.dumps(asdict(conflict)))
     return conflict
 
 

@@ -1,25 +1,29 @@
-"""Where the API's Rocket League files land and wait: the landing day of a game, the hidden folder uploads are
-received in and wait in, parsed, to land (`landing/rocket/.uploads/`), the landing of an upload (a hard link into
-`landing/rocket/<day>/`, the landing sensor's folder) and of the uploads a stopped server left, and the one-line
-files a logged training session or a stated rank lands as; and the uploads not yet served."""
+"""Where the API's Rocket League files land and wait, all through the domain's door (`lib/intake/door.py`): the
+landing day of a game, the hidden folder uploads are received in and wait in to land (`.uploads`, which no run
+reads), the landing of an upload and of the uploads a stopped server left, and the one-line files a logged training
+session or a stated rank lands as; and the uploads not yet served."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
-from gamestats_assets.lib.intake.quarantine import quarantine_file
-from gamestats_assets.serve.core.parse_ahead import AheadParser
+from gamestats_assets.lib.intake.door import Door, Landed
 from gamestats_assets.serve.core.reader import Reader
 from gamestats_assets.serve.core.settings import ServeSettings
 from gamestats_assets.serve.queries import service
-from gamestats_assets.sources.replays.claims import InconsistentReplay
-from gamestats_assets.sources.replays.header import ReplayParseError, read_header_alone
-from gamestats_assets.sources.replays.parsed import discard
 
 DOMAIN = "rocket"
+UPLOADS = ".uploads"
+"""The hidden folder of the domain's landing folder where uploads are received and wait to land."""
+IMPORTS = "imports"
+"""The kind of the door's notes of which ballchasing file an import by id landed for a game (`imported`)."""
+
+
+def door_of(settings: ServeSettings) -> Door:
+    """The door of the Rocket League landing folder of the server's data folder."""
+    return Door.of(settings.data_dir, DOMAIN)
 
 
 def landing_day(settings: ServeSettings, played_at: dt.datetime) -> str:
@@ -32,84 +36,57 @@ def landing_day(settings: ServeSettings, played_at: dt.datetime) -> str:
 
 
 def uploads_folder(settings: ServeSettings) -> Path:
-    """Where uploads are received and wait, parsed, to land: a hidden folder the landing sensor does not read."""
-    return settings.data_dir / "landing" / DOMAIN / ".uploads"
+    """Where uploads are received and wait to land: a hidden folder the landing sensor does not read."""
+    return door_of(settings).place(UPLOADS)
 
 
-def landing_target(settings: ServeSettings, match_id: str, played_at: dt.datetime) -> Path:
-    """Where the upload of `match_id` lands: where a file of that game already landed, else its day's folder."""
-    return landed(settings, match_id) or (settings.data_dir / "landing" / DOMAIN / landing_day(settings, played_at)
-                                          / f"{match_id}.replay")
+def waiting(settings: ServeSettings, match_id: str) -> Path:
+    """Where the upload of `match_id` waits to land."""
+    return door_of(settings).place(UPLOADS, f"{match_id}.replay")
 
 
-def held_file(settings: ServeSettings, match_id: str, target: Path | None = None,
-              staged: Path | None = None) -> Path | None:
-    """The file that holds the game `match_id`: its landing file (`target` when known) or its upload waiting to
-    land; None when neither is there."""
-    for path in (target or landed(settings, match_id), staged or uploads_folder(settings) / f"{match_id}.replay"):
-        if path is not None and path.exists():
-            return path
-    return None
+def landing_parts(settings: ServeSettings, match_id: str, played_at: dt.datetime) -> tuple[str, str]:
+    """Where (inside the landing folder) the upload of `match_id` lands: where a file of that game already landed,
+    else its day's folder."""
+    held = landed(settings, match_id)
+    return (held.parent.name if held else landing_day(settings, played_at)), f"{match_id}.replay"
 
 
-async def land(ahead: AheadParser, staged: Path, target: Path, key: str | None) -> None:
-    """Land the upload waiting at `staged` (parsed ahead under `key`, None when its parse failed) at `target`; a file
-    of that game landed meanwhile is kept, and this parse discarded."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(staged, target)
-    except FileExistsError:
-        discard(ahead.folder, [key] if key else [])
-    staged.unlink(missing_ok=True)
-
-
-async def land_waiting_uploads(settings: ServeSettings, ahead: AheadParser) -> None:
-    """Land the uploads a stopped server answered but had not landed, parsed again, and remove uploads it was still
-    receiving; one whose header its stream contradicts (a parse of an earlier version took it) goes to quarantine
-    with the reason."""
-    for path in sorted(uploads_folder(settings).glob("*")):
-        if path.suffix != ".replay":
-            path.unlink(missing_ok=True)
-            continue
-        try:
-            played_at = read_header_alone(path).played_at
-            key = await ahead.parse(path)
-        except InconsistentReplay as forged:
-            quarantine_file(settings.data_dir / "quarantine", path, DOMAIN, landing_day(settings, played_at),
-                            str(forged))
-            continue
-        except ReplayParseError:
-            path.unlink(missing_ok=True)
-            continue
-        await land(ahead, path, landing_target(settings, path.stem, played_at), key)
+def held_file(settings: ServeSettings, match_id: str) -> Path | None:
+    """The file that holds the game `match_id`: its landing file or its upload waiting to land; None when neither
+    is there."""
+    return landed(settings, match_id) or (path if (path := waiting(settings, match_id)).exists() else None)
 
 
 def landed(settings: ServeSettings, match_id: str) -> Path | None:
     """The landing file of the uploaded game `match_id`, None when none is there (an upload waiting to land is not
     there yet)."""
-    return next((path for path in (settings.data_dir / "landing" / DOMAIN).glob(f"*/{match_id}.replay")
-                 if not path.parent.name.startswith(".")), None)
+    return door_of(settings).found(f"*/{match_id}.replay")
 
 
-def land_line(settings: ServeSettings, day: str, prefix: str, key: str, line: dict) -> str:
-    """Land `line` as the one-line file `<prefix>_<key>.jsonl` of `day`'s landing folder, whole or not at all (a
-    hidden partial file renamed), for the landing sensor to run as a dropped file; the folder, under the data
-    folder."""
-    folder = settings.data_dir / "landing" / DOMAIN / day
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / f".{prefix}_{key}.jsonl"
-    partial.write_text(json.dumps(line) + "\n")
-    os.replace(partial, folder / f"{prefix}_{key}.jsonl")
-    return str(Path("landing") / DOMAIN / day)
+def imported(settings: ServeSettings, match_id: str) -> Path | None:
+    """The landing file an import of `match_id` wrote (whether it is still there or not), None when no import did:
+    its game answers `processing` until its day is published, `failed` when its run quarantined it."""
+    where = door_of(settings).noted(IMPORTS, match_id)
+    return settings.data_dir / where if where is not None else None
+
+
+def land_line(settings: ServeSettings, day: str, prefix: str, key: str, line: dict,
+              players: tuple[str, ...] = ()) -> str:
+    """Land `line` as the one-line file `<prefix>_<key>.jsonl` of `day`'s landing folder through the door (whole
+    or not at all; `NamesDeletedPlayer` when one of `players` was deleted at their request), for the landing
+    sensor to run as a dropped file; the folder, under the data folder."""
+    done: Landed = door_of(settings).land((day, f"{prefix}_{key}.jsonl"), json.dumps(line) + "\n", players=players)
+    return str(done.path.parent.relative_to(settings.data_dir))
 
 
 def waiting_uploads(settings: ServeSettings, reader: Reader) -> int:
     """Replays uploaded through the API not yet served: received and not landed, or landed under their match id and
     not yet in the published `rocket.matches`."""
-    received = sum(1 for path in uploads_folder(settings).glob("*.replay"))
-    landed = [path.stem for path in (settings.data_dir / "landing" / DOMAIN).glob("*/*.replay")
-              if not path.parent.name.startswith(".")]
-    if not landed:
+    door = door_of(settings)
+    received = sum(1 for _ in uploads_folder(settings).glob("*.replay"))
+    landed_ids = [path.stem for path in door.folder.glob("*/*.replay") if not path.parent.name.startswith(".")]
+    if not landed_ids:
         return received
-    served = reader.uncached(lambda conn: service.published_matches(conn, landed)).data
-    return received + len(landed) - served
+    served = reader.uncached(lambda conn: service.published_matches(conn, landed_ids)).data
+    return received + len(landed_ids) - served

@@ -252,7 +252,8 @@ Processing = shape("RocketReplayProcessing", "An uploaded replay not yet publish
                    status=field(str, '"processing"'))
 Refused = shape("RocketReplayRefused", "An uploaded replay the pipeline refused (quarantined)",
                 id=field(str, "the replay's match id"),
-                status=field(str, '"failed"'), reason=field(str, "why it was refused"),
+                status=field(str, '"refused" (its parse after its upload refused it) or "failed" (its run did)'),
+                reason=field(str, "why it was refused"),
                 refused_at=field(str, "when, ISO 8601"))
 REPLAY_STATS = f"""
 WITH known AS ({KNOWN_BANDS}),

@@ -161,7 +161,7 @@ async function start() {
   if (replay.status !== "processed") {
     $("progress").textContent = statusText(replay);
     shown();
-    if (replay.status === "failed") return;
+    if (replay.status === "failed" || replay.status === "refused") return;
     replay = await follow(replay.id, (followed, running) => { $("progress").textContent = statusText(followed, running); });
     if (replay.status !== "processed") return;
     $("progress").textContent = "";

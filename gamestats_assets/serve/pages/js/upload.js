@@ -21,11 +21,13 @@ export function keepKey(key) {
   window.dispatchEvent(new Event(SIGNED));
 }
 
-/** A replay's status as the API answers it (`processing`, `processed`, `failed`), in the page's words; a queued
+/** A replay's status as the API answers it (`processing`, `processed`, `refused` by its parse after the upload,
+ * `failed` in its run), in the page's words; a queued
  * one says when the pipeline is not running (`running` false). */
 export function statusText(replay, running = true) {
   if (replay.status === "processed") return "Served: its analysis is ready.";
   if (replay.status === "failed") return `Failed: ${replay.reason}`;
+  if (replay.status === "refused") return `Refused: ${replay.reason}`;
   if (!running) return "Saved, but the pipeline is not running at the moment: your replay is kept and is analysed once it runs again.";
   return "Queued: landed, waiting for its day's run to parse and publish it.";
 }

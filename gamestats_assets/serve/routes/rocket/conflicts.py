@@ -2,8 +2,8 @@
 by keeping one of the two files (`held_games` says what a conflict is).
 
 Keeping the file held drops the upload. Keeping the upload moves the file held to quarantine with the reason, so
-that the next run of its day takes its rows out, and lands the upload as any upload lands (parsed ahead, then in
-its day's folder), where its run reads it; its header was found to agree with its stream when it came."""
+that the next run of its day takes its rows out, and lands the upload through the door in its day's folder, parsed
+ahead (its run takes that parse), its header found to agree with its stream first."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Path as PathParam
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from gamestats_assets.lib.intake.quarantine import quarantine_file
+from gamestats_assets.serve.core.bodies import Body
 from gamestats_assets.serve.core.models import field, shape
 from gamestats_assets.serve.deps import AheadDep, Operator, SettingsDep
-from gamestats_assets.serve.intake.held_games import DOMAIN, body_digest, conflict_of, conflicts, drop, record_game
-from gamestats_assets.serve.intake.rocket_landing import land, landing_day, landing_target
+from gamestats_assets.serve.intake.held_games import GAMES, body_digest, conflict_of, conflicts, drop
+from gamestats_assets.serve.intake.rocket_landing import DOMAIN, door_of, landing_day, landing_parts
 from gamestats_assets.sources.replays.claims import InconsistentReplay
 from gamestats_assets.sources.replays.header import read_header_alone
 
@@ -42,7 +43,7 @@ Settled = shape("RocketConflictSettled", "A conflict settled", conflict_id=field
                 quarantined=field(str | None, "where the file held went, when the upload was kept"))
 
 
-class Settlement(BaseModel):
+class Settlement(Body):
     """Which of the two files stays: the one `held`, or the `upload`."""
 
     keep: Literal["held", "upload"] = Field(description="the file that stays: the one `held`, or the `upload`")
@@ -72,7 +73,7 @@ async def settle(settings: SettingsDep, ahead: AheadDep, who: Operator, conflict
         drop(settings.data_dir, conflict_id)
         return {"conflict_id": conflict_id, "kept": "held", "landed": None, "quarantined": None}
     try:
-        key = await ahead.parse(upload)
+        await ahead.parse(upload)
     except InconsistentReplay as forged:
         raise HTTPException(422, f"the upload of conflict {conflict_id} is refused: {forged}") from None
     quarantined, held = None, settings.data_dir / conflict.held
@@ -82,11 +83,11 @@ async def settle(settings: SettingsDep, ahead: AheadDep, who: Operator, conflict
         quarantined = quarantine_file(settings.data_dir / "quarantine", held, DOMAIN, day,
                                       f"replaced by the upload of conflict {conflict_id}, kept by account "
                                       f"{who.name}: {conflict.reason}")
-    staged = upload.with_name(f"{conflict.match_id}.replay")
-    upload.replace(staged)
-    target = landing_target(settings, conflict.match_id, read_header_alone(staged).played_at)
-    record_game(settings.data_dir, body_digest(staged.read_bytes()), conflict.match_id)
-    await land(ahead, staged, target, key)
+    data = upload.read_bytes()
+    parts = landing_parts(settings, conflict.match_id, read_header_alone(upload).played_at)
+    door = door_of(settings)
+    done = door.land(parts, data)
+    door.note(GAMES, body_digest(data), conflict.match_id)
     drop(settings.data_dir, conflict_id)
-    return {"conflict_id": conflict_id, "kept": "upload", "landed": str(target.relative_to(settings.data_dir)),
+    return {"conflict_id": conflict_id, "kept": "upload", "landed": str(done.path.relative_to(settings.data_dir)),
             "quarantined": str(Path(quarantined).relative_to(settings.data_dir)) if quarantined else None}

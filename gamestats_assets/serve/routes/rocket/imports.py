@@ -6,9 +6,8 @@ to be a UUID before anything is asked of ballchasing, never a name the answer gi
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
-import uuid
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -16,16 +15,14 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from gamestats_assets.lib.core.erasure import deleted_ids, register_path
-from gamestats_assets.lib.core.inputs import UnreadableInput, inside
-from gamestats_assets.lib.intake.file_rows import digest
+from gamestats_assets.lib.core.inputs import UnreadableInput
+from gamestats_assets.lib.intake.door import LANDED, NamesDeletedPlayer
 from gamestats_assets.lib.intake.http import ApiError, MissingApiKey, RetryableError
 from gamestats_assets.serve.core.accounts import Principal
 from gamestats_assets.serve.core.models import field, shape
 from gamestats_assets.serve.deps import Player, SettingsDep
-from gamestats_assets.serve.intake.held_games import conflicts, held_copy
-from gamestats_assets.serve.intake.imported_games import record_import
-from gamestats_assets.serve.intake.rocket_landing import DOMAIN, landing_day
+from gamestats_assets.serve.intake.held_games import conflicts
+from gamestats_assets.serve.intake.rocket_landing import IMPORTS, door_of, landing_day
 from gamestats_assets.serve.routes.rocket.common import PREFIX, TAGS
 from gamestats_assets.sources.ballchasing.client import LANDING_FOLDER, TOKEN_ENV, client_from_env, replay_json
 from gamestats_assets.sources.ballchasing.replay_json import BallchasingFormatError, parse_replay_json
@@ -62,12 +59,13 @@ Imported = shape("RocketImported", "A ballchasing replay landed, to be run as a 
 FATES = {200: {"description": "this replay is already held (landed, or read and retired); nothing changed"},
          403: {"description": "none of the account's players played it; nothing landed"},
          404: {"description": "ballchasing has no replay of that id"},
-         409: {"description": "its game is held for the operator as a conflict of uploads; nothing landed"},
+         409: {"description": "its game is held for the operator as a conflict of uploads, or this server has no "
+                              "ballchasing key (`GAMESTATS_BALLCHASING_TOKEN`) to fetch it with; nothing landed"},
          422: {"description": "not a ballchasing id (a UUID), a replay ballchasing could not process or that "
                               "does not say what game it is, or naming a deleted player; nothing landed"},
          502: {"description": "ballchasing refused the server's key or answered what is not a replay of that id"},
          503: {"description": "ballchasing limited the server's key, failed, timed out or is still processing the "
-                              "replay (try again after `Retry-After`), or the server has no ballchasing key"}}
+                              "replay (try again after `Retry-After`)"}}
 
 
 @router.post("/replays/ballchasing", status_code=202, response_model=Imported, responses=FATES,
@@ -78,15 +76,14 @@ def import_replay(settings: SettingsDep, asked: BallchasingImport,
     (its day played, UTC, when that is a day of the platform's history, else today), which the landing sensor runs;
     answered 202 with the game's match id, whose `GET /replays/{id}` says `processing` until its day is published.
     A replay already held (that file landed, or the same JSON read by a run and retired since) answers 200, without
-    asking ballchasing again when it is landed; a game held for the operator as a conflict of uploads, 409. As for an
+    asking ballchasing again when it is landed; a game held for the operator as a conflict of uploads, 409, as is a
+    replay not held on a server without a ballchasing key. As for an
     upload, the account must act for one of its players (403), and a replay naming a player deleted at their
     request is refused (422). ballchasing's own answers: 404 when it has no such replay; 503 with `Retry-After`
     when it limits the key (429), fails (5xx), times out or is still processing the replay; 502 when it refuses
     the key or answers what is not that replay."""
-    replay_id = asked.ballchasing_id.lower()
-    folder = settings.data_dir / "landing" / DOMAIN
-    if (held := next((p for p in folder.glob(f"*/{LANDING_FOLDER}/{replay_id}.json")
-                      if not p.parts[-3].startswith(".")), None)) is not None:
+    replay_id, door = asked.ballchasing_id.lower(), door_of(settings)
+    if (held := door.found(f"*/{LANDING_FOLDER}/{replay_id}.json")) is not None:
         game = parse_replay_json(json.loads(held.read_text()))
         acting(who, game)
         return already_imported(replay_id, game, str(held.relative_to(settings.data_dir)))
@@ -97,34 +94,29 @@ def import_replay(settings: SettingsDep, asked: BallchasingImport,
         raise HTTPException(422, f"ballchasing replay {replay_id} does not say what game it is ({error}); "
                                  "nothing landed") from None
     acting(who, game)
-    if deleted_ids(register_path(settings.data_dir), DOMAIN, [player.player_id for player in game.players]):
+    parts, text = (landing_day(settings, game.played_at), LANDING_FOLDER, f"{replay_id}.json"), replay_json(document)
+    try:
+        door.admit(parts, [player.player_id for player in game.players])
+    except NamesDeletedPlayer:
         raise HTTPException(422, f"ballchasing replay {replay_id} names a player deleted at their request; "
-                                 "nothing landed")
+                                 "nothing landed") from None
     if contended := next((c for c in conflicts(settings.data_dir) if game.match_id in (c.match_id, c.held_match_id)),
                          None):
         raise HTTPException(409, f"the game of match {game.match_id} is held for the operator as conflict "
                                  f"{contended.conflict_id}; nothing landed: import it again once it is settled")
-    target = inside(folder, landing_day(settings, game.played_at), LANDING_FOLDER, f"{replay_id}.json")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{replay_id}.{uuid.uuid4().hex}.partial")
-    try:
-        partial.write_text(replay_json(document))
-        if (copy := held_copy(settings.data_dir, digest(partial))) is not None:
-            return already_imported(replay_id, game, copy)
-        try:
-            os.link(partial, target)
-        except FileExistsError:
-            return already_imported(replay_id, game, str(target.relative_to(settings.data_dir)))
-    finally:
-        partial.unlink(missing_ok=True)
-    record_import(settings.data_dir, game.match_id, target)
-    return JSONResponse(answer(replay_id, game, target.relative_to(settings.data_dir), "processing", False),
-                        status_code=202)
+    if (copy := door.copy_of(hashlib.blake2b(text.encode(), digest_size=16).hexdigest())) is not None:
+        return already_imported(replay_id, game, copy)
+    done = door.land(parts, text)
+    where = done.path.relative_to(settings.data_dir)
+    if done.outcome != LANDED:
+        return already_imported(replay_id, game, str(where))
+    door.note(IMPORTS, game.match_id, str(where))
+    return JSONResponse(answer(replay_id, game, where, "processing", False), status_code=202)
 
 
 def acting(who: Principal, game) -> None:
     """403 unless `who` acts for one of the players of `game`."""
-    if not who.acts_for_any(player.player_id for player in game.players):
+    if not who.acts_for_any((player.player_id, player.platform) for player in game.players):
         raise HTTPException(403, f"account {who.name} acts for none of this replay's players")
 
 
@@ -134,7 +126,7 @@ def fetched(replay_id: str) -> dict[str, Any]:
     try:
         document = client.get_json(f"/replays/{replay_id}")
     except MissingApiKey:
-        raise HTTPException(503, f"this server imports from ballchasing only with {TOKEN_ENV} set") from None
+        raise HTTPException(409, f"this server imports from ballchasing only with {TOKEN_ENV} set") from None
     except RetryableError as error:
         unavailable(error)
     except ApiError as error:

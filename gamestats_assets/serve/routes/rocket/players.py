@@ -14,11 +14,11 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.responses import Response
 
-from gamestats_assets.lib.core.erasure import deleted_ids, register_path
+from gamestats_assets.lib.intake.door import NamesDeletedPlayer
 from gamestats_assets.serve.core.envelope import enveloped
 from gamestats_assets.serve.core.models import field, shape
 from gamestats_assets.serve.deps import Player, ReaderDep, SettingsDep
-from gamestats_assets.serve.intake.rocket_landing import DOMAIN, land_line, landing_day
+from gamestats_assets.serve.intake.rocket_landing import land_line, landing_day
 from gamestats_assets.serve.queries import rocket as queries
 from gamestats_assets.serve.routes.rocket.common import PLAYER_UNKNOWN, PREFIX, TAGS, PlayerId, for_player
 from gamestats_assets.sources.ballchasing.names import PLAYLISTS
@@ -75,12 +75,13 @@ def state_rank(settings: SettingsDep, stated: StatedRank,
     only while none of their games gave a rank. The account must act for the player (403 otherwise)."""
     if not who.acts_for(stated.player_id):
         raise HTTPException(403, f"account {who.name} does not act for player {stated.player_id!r}")
-    if deleted_ids(register_path(settings.data_dir), DOMAIN, [stated.player_id]):
-        raise HTTPException(422, f"player {stated.player_id!r} was deleted at their request; nothing landed")
     now = dt.datetime.now(dt.UTC)
     statement_id = uuid.uuid4().hex
-    landed_in = land_line(settings, landing_day(settings, now), "stated_ranks", statement_id,
-                          {"statement_id": statement_id, **stated.model_dump(mode="json"),
-                           "stated_at": now.isoformat()})
+    try:
+        landed_in = land_line(settings, landing_day(settings, now), "stated_ranks", statement_id,
+                              {"statement_id": statement_id, **stated.model_dump(mode="json"),
+                               "stated_at": now.isoformat()}, players=(stated.player_id,))
+    except NamesDeletedPlayer:
+        raise HTTPException(422, f"player {stated.player_id!r} was deleted at their request; nothing landed") from None
     return {"statement_id": statement_id, "status": "processing", "landed": landed_in}
 

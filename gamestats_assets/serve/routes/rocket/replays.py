@@ -4,6 +4,8 @@ status of an upload or import not published yet), and its frames for the 3D view
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import APIRouter, HTTPException
 from starlette.responses import Response
 
@@ -13,8 +15,8 @@ from gamestats_assets.serve.core.envelope import enveloped
 from gamestats_assets.serve.core.models import envelope
 from gamestats_assets.serve.core.reader import Answer
 from gamestats_assets.serve.deps import ReaderDep, SettingsDep
-from gamestats_assets.serve.intake.imported_games import imported
-from gamestats_assets.serve.intake.rocket_landing import DOMAIN, landed, uploads_folder
+from gamestats_assets.lib.intake.door import STAGING
+from gamestats_assets.serve.intake.rocket_landing import DOMAIN, imported, landed, waiting
 from gamestats_assets.serve.queries import rocket as queries
 from gamestats_assets.serve.queries import rocket_frames
 from gamestats_assets.serve.routes.rocket.common import (
@@ -52,18 +54,20 @@ def replay(reader: ReaderDep, settings: SettingsDep, replay_id: ReplayId) -> Res
     """A published replay's game and each player's stats by group, each with its rank percentile among same-rank
     players' values of every published game, its goals in order (each one's moment, scorer and assister: a raw
     replay's alone) and each player's big and small pads with a total per team; an upload or a ballchasing import
-    not published yet answers its `processing` status, one the pipeline refused its `failed` status and why; any
-    other id is a 404."""
+    not published yet answers its `processing` status, an upload its parse refused after its answer (a header its
+    stream contradicts, quarantined) its `refused` status and why, one the pipeline refused its `failed` status and
+    why; any other id is a 404."""
     match_id = replay_id.lower()
     answer = queries.replay.read(reader, match_id)
     if answer.data is None:
-        import_file = imported(settings.data_dir, match_id)
-        if (landed(settings, match_id) or (uploads_folder(settings) / f"{match_id}.replay").exists()
+        import_file = imported(settings, match_id)
+        if (landed(settings, match_id) or waiting(settings, match_id).exists()
                 or (import_file is not None and import_file.exists())):
             return enveloped(Answer(queries.Processing(id=match_id, status="processing"), answer.published_at))
         if refused := (last_quarantined(settings.data_dir / "quarantine", DOMAIN, f"{match_id}.replay")
                        or (import_file and last_quarantined(settings.data_dir / "quarantine", DOMAIN, import_file.name))):
-            return enveloped(Answer(queries.Refused(id=match_id, status="failed", reason=refused["reason"],
+            status = "refused" if STAGING in Path(refused.get("origin", "")).parts else "failed"
+            return enveloped(Answer(queries.Refused(id=match_id, status=status, reason=refused["reason"],
                                                     refused_at=refused["quarantined_at"]), answer.published_at))
         raise HTTPException(404, f"replay {match_id} not found: neither published, uploaded nor refused")
     return enveloped(answer)
