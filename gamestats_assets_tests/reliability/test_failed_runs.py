@@ -8,7 +8,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from gamestats_assets.lib.refresh import by_key as keyed
+from gamestats_assets.lib.refresh import done
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 from gamestats_assets.lib.publish import by_key
 from gamestats_assets_tests.lol.real_games import RANKED, TOURNAMENT, load, variant
@@ -66,7 +66,7 @@ def test_a_run_failing_between_its_std_tables_leaves_the_next_run_right(lakes, m
     write_game(folder, variant(ranked, 323466835), "JP1_323466835")
     (folder / "ESPORTSTMNT01_2693492.json").unlink()
     write_game(folder, variant(ranked, 323466834, queue=440), "JP1_323466834")
-    write_generations = keyed.write_generations
+    write_generations = done.write_generations
 
     def fails_after_item_purchases(data_dir, key, *args):
         if key.path[-1] == "item_purchases":
@@ -74,7 +74,7 @@ def test_a_run_failing_between_its_std_tables_leaves_the_next_run_right(lakes, m
         return write_generations(data_dir, key, *args)
 
     with monkeypatch.context() as patch:
-        patch.setattr(keyed, "write_generations", fails_after_item_purchases)
+        patch.setattr(done, "write_generations", fails_after_item_purchases)
         lake.run("lol", fails=True)
     replace_files = DeltaLakeIOManager.replace_files
 
