@@ -23,6 +23,10 @@ ACCOUNTS = "/api/v1/admin/accounts"
 VALIDATION = "/api/v1/admin/pubg/validation"
 SESSIONS = "/api/v1/rocket/training/sessions"
 UPLOAD = REPLAYS / "XBOX_PARTY.replay"
+OWN = REPLAYS / "0_SAVES.replay"
+"""A real replay of one Steam player (and a bot): the player of the manual's account below."""
+OTHER = REPLAYS / "5_GOALS_6_KICKOFFS.replay"
+"""A real replay of another Steam player alone."""
 
 
 def bearer(key: str) -> dict[str, str]:
@@ -48,48 +52,62 @@ def server(published):
 
 
 def test_a_player_account_from_the_command_line_writes_for_its_own_players_only(server, published):
-    created = gamestats("accounts", "create", "alice", "--role", "player", "--player", "steam:alice")
+    """The manual's command (`docs/running/accounts.md`): a player made with `--player steam:<SteamID64>` uploads a
+    real replay they played and logs their sessions, and is refused another player's replay and sessions."""
+    steam_id = next(p.player_id for p in read_header_alone(OWN).players if p.platform == "steam")
+    assert steam_id not in {p.player_id for p in read_header_alone(OTHER).players}
+    created = gamestats("accounts", "create", "alice", "--role", "player", "--player", f"Steam:{steam_id}")
     assert created.returncode == 0, created.stderr
     key = created.stdout.strip().splitlines()[-1]
     with psycopg.connect(published["pg_url"]) as conn:
         stored = conn.execute("SELECT k.key_sha256, a.role, a.player_ids FROM gamestats_api.api_keys k "
                               "JOIN gamestats_api.accounts a ON a.name = k.account WHERE a.name = 'alice'").fetchall()
         assert [(bytes(h), r, p) for h, r, p in stored] == [(hashlib.sha256(key.encode()).digest(), "player",
-                                                             ["steam:alice"])]
+                                                             [f"steam:{steam_id}"])]
         dumped = conn.execute("SELECT string_agg(t::text, ' ') FROM gamestats_api.api_keys t").fetchone()[0]
         assert key not in dumped and key.split("_")[-1] not in dumped
     with server.client() as client:
-        own = client.post(SESSIONS, json=session_of("steam:alice"), headers=bearer(key))
+        refused = client.post("/api/v1/rocket/replays/upload", content=OTHER.read_bytes(), headers=bearer(key))
+        assert refused.status_code == 403 and "none of this replay's players" in refused.json()["detail"]
+        accepted = client.post("/api/v1/rocket/replays/upload", content=OWN.read_bytes(), headers=bearer(key))
+        assert accepted.status_code == 202, accepted.text
+        own = client.post(SESSIONS, json=session_of(f"steam:{steam_id}"), headers=bearer(key))
         assert own.status_code == 202, own.text
-        assert client.post(SESSIONS, json=session_of("steam:bob"), headers=bearer(key)).status_code == 403
+        assert client.post(SESSIONS, json=session_of(steam_id), headers=bearer(key)).status_code == 202
+        assert client.post(SESSIONS, json=session_of("steam:76561198000000002"), headers=bearer(key)).status_code == 403
         assert client.get(VALIDATION, headers=bearer(key)).status_code == 403
         assert client.get(ACCOUNTS, headers=bearer(key)).status_code == 403
         assert client.get("/api/v1/tournaments/rounds", headers=bearer(key)).status_code == 200
-        assert client.post(SESSIONS, json=session_of("steam:alice"),
+        assert client.post(SESSIONS, json=session_of(steam_id),
                            headers=bearer(key[:-1] + ("A" if key[-1] != "A" else "B"))).status_code == 401
     listed = gamestats("accounts", "list")
-    assert listed.returncode == 0 and "alice" in listed.stdout and "steam:alice" in listed.stdout
+    assert listed.returncode == 0 and "alice" in listed.stdout and f"steam:{steam_id}" in listed.stdout
     assert gamestats("accounts", "revoke", "alice").returncode == 0
     with server.client() as client:
-        assert client.post(SESSIONS, json=session_of("steam:alice"), headers=bearer(key)).status_code == 401
+        assert client.post(SESSIONS, json=session_of(steam_id), headers=bearer(key)).status_code == 401
     again = gamestats("accounts", "revoke", "alice")
     assert again.returncode != 0 and "no account 'alice' in use" in again.stderr
     assert gamestats("accounts", "create", "bad", "--role", "player").returncode != 0
+    mistyped = gamestats("accounts", "create", "eve", "--role", "player", "--player", "steam:eve")
+    assert mistyped.returncode != 0 and "steam:<the 17-digit SteamID64>" in mistyped.stderr
 
 
 def test_a_player_uploads_a_replay_they_played_and_not_one_they_did_not(server, published):
-    players = [p.player_id for p in read_header_alone(UPLOAD).players]
+    players = [f"xbox:{p.player_id}" for p in read_header_alone(UPLOAD).players if p.platform == "dingo"]
     with server.client() as client:
         keys = {}
-        for name, player_id in (("carol", players[0]), ("dave", "steam:nobody")):
+        for name, player_id in (("carol", players[0].upper().replace("XBOX:", "Xbox:")),
+                                ("dave", "76561198000000001")):
             made = client.post(ACCOUNTS, json={"name": name, "role": "player", "player_ids": [player_id]},
                                headers=OPERATOR)
             assert made.status_code == 201, made.text
+            assert made.json()["player_ids"] == [players[0] if name == "carol" else f"steam:{player_id}"]
             keys[name] = made.json()["api_key"]
         landing = published["data_dir"] / "landing" / "rocket"
+        before = set(landing.glob("*/*.replay"))
         refused = client.post("/api/v1/rocket/replays/upload", content=UPLOAD.read_bytes(), headers=bearer(keys["dave"]))
         assert refused.status_code == 403 and "none of this replay's players" in refused.json()["detail"]
-        assert not list(landing.glob("*/*.replay"))
+        assert set(landing.glob("*/*.replay")) == before
         accepted = client.post("/api/v1/rocket/replays/upload", content=UPLOAD.read_bytes(),
                                headers=bearer(keys["carol"]))
         assert accepted.status_code == 202, accepted.text

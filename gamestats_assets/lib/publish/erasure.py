@@ -64,8 +64,11 @@ def erase_from_postgres(conn: psycopg.Connection, domain: str, identity: Identit
         if changed:
             counts[f"{domain}.{table}"] = changed
             record_publish(conn, f"{domain}.{table}", changed)
-    unlinked = conn.execute("UPDATE gamestats_api.accounts SET player_ids = array_remove(player_ids, %s) "
-                            "WHERE %s = ANY(player_ids)", (player_id, player_id)).rowcount
+    unlinked = conn.execute(
+        "WITH kept AS (SELECT a.name, array(SELECT p FROM unnest(a.player_ids) p WHERE p <> %(id)s "
+        "AND p <> split_part(p, ':', 1) || ':' || %(id)s) AS ids FROM gamestats_api.accounts a) "
+        "UPDATE gamestats_api.accounts a SET player_ids = kept.ids FROM kept "
+        "WHERE kept.name = a.name AND cardinality(kept.ids) < cardinality(a.player_ids)", {"id": player_id}).rowcount
     if unlinked:
         counts["gamestats_api.accounts"] = unlinked
     return counts

@@ -18,6 +18,11 @@ ROLES = ("player", "organiser", "operator")
 NAME = re.compile(r"^[A-Za-z0-9._@+-]{1,64}$")
 KEY = re.compile(r"^gsk_([0-9a-f]{16})_[A-Za-z0-9_-]{43}$")
 NO_KEY = hashlib.sha256(b"no such key").digest()
+PLATFORMS = {"steam": "steam", "epic": "epic", "psn": "psn", "ps4": "psn", "ps5": "psn", "xbox": "xbox",
+             "dingo": "xbox", "switch": "switch", "nnx": "switch"}
+"""A Rocket League platform's one name in an account's player id, by every name a replay or ballchasing.com gives
+it (a replay header says `dingo` for Xbox and `nnx` for Switch, ballchasing.com `ps4` for PlayStation)."""
+STEAM_ID = re.compile(r"^7656119[0-9]{10}$")
 """What a key is compared with when its key id has no row, so that an unknown key takes the time of a known one."""
 
 
@@ -45,14 +50,39 @@ class Principal:
         """True when this role includes `role` (operator ⊃ organiser ⊃ player)."""
         return ROLES.index(self.role) >= ROLES.index(role)
 
-    def acts_for(self, player_id: str) -> bool:
-        """True when this principal may write for `player_id`: its own, or any for an operator."""
-        return self.role == "operator" or player_id in self.player_ids
+    def acts_for(self, player_id: str, platform: str | None = None) -> bool:
+        """True when this principal may write for `player_id`: its own, or any for an operator. With the
+        `platform` a replay gives, the id is compared in its platform-qualified form (`steam:<id64>`); without, a
+        bare id is also its own when one of the account's ids is it qualified by a platform."""
+        if self.role == "operator":
+            return True
+        if platform is not None and platform.lower() in PLATFORMS:
+            return f"{PLATFORMS[platform.lower()]}:{player_id}" in self.player_ids
+        return player_id in self.player_ids or any(
+            own.partition(":")[0] in PLATFORMS and own.partition(":")[2] == player_id for own in self.player_ids)
 
-    def acts_for_any(self, player_ids: Iterable[str]) -> bool:
-        """True when this principal may write for one of `player_ids` (an operator for none at all too: a replay
-        whose header lists no players)."""
-        return self.role == "operator" or any(self.acts_for(player_id) for player_id in player_ids)
+    def acts_for_any(self, players: Iterable[tuple[str, str | None]]) -> bool:
+        """True when this principal may write for one of `players`, each (player id, platform) as a replay names
+        it (an operator for none at all too: a replay whose header lists no players)."""
+        return self.role == "operator" or any(self.acts_for(player_id, platform) for player_id, platform in players)
+
+
+def qualified(player_id: str) -> str:
+    """An account's player id as it is kept: a Rocket League player's as `<platform>:<id>` with the platform's one
+    name (`PLATFORMS`: `steam:<id64>`, `epic:<account id>`, `psn:<name>`, `xbox:<hex id>`, `switch:<id>`), any
+    other id (a PUBG account id, a LoL PUUID) as given; a bare SteamID64 is qualified, a platform-qualified id
+    that cannot be one is refused."""
+    if STEAM_ID.match(player_id.strip()):
+        return f"steam:{player_id.strip()}"
+    platform, colon, online_id = player_id.strip().partition(":")
+    if not colon or platform.lower() not in PLATFORMS:
+        return player_id.strip()
+    name = PLATFORMS[platform.lower()]
+    if not online_id:
+        raise AccountError(f"a {name} player id is {name}:<id>, not {player_id!r}")
+    if name == "steam" and not STEAM_ID.match(online_id):
+        raise AccountError(f"a Steam player id is steam:<the 17-digit SteamID64>, not {player_id!r}")
+    return f"{name}:{online_id.lower() if name in ('epic', 'xbox') else online_id}"
 
 
 def digest(key: str) -> bytes:

@@ -7,7 +7,8 @@ import secrets
 
 import psycopg
 
-from gamestats_assets.serve.core.accounts import NAME, ROLES, AccountError, AccountExists, NoSuchAccount, digest
+from gamestats_assets.serve.core.accounts import (NAME, ROLES, AccountError, AccountExists, NoSuchAccount, digest,
+                                                  qualified)
 
 
 def new_key() -> tuple[str, str]:
@@ -17,13 +18,15 @@ def new_key() -> tuple[str, str]:
 
 
 def create(conn: psycopg.Connection, name: str, role: str, player_ids: tuple[str, ...] = ()) -> str:
-    """Create account `name` with `role` and its first key, returned (the only time it is seen)."""
+    """Create account `name` with `role`, acting for `player_ids` in their kept form (`qualified`), and its first
+    key, returned (the only time it is seen)."""
     if not NAME.match(name):
         raise AccountError(f"an account name is 1 to 64 letters, digits or ._@+-, not {name!r}")
     if role not in ROLES:
         raise AccountError(f"a role is one of {', '.join(ROLES)}, not {role!r}")
     if role == "player" and not player_ids:
         raise AccountError("a player account acts for at least one player id")
+    player_ids = tuple(dict.fromkeys(qualified(player_id) for player_id in player_ids))
     key_id, key = new_key()
     with conn.transaction():
         try:

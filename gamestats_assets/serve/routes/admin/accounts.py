@@ -8,10 +8,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Path
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field
+from pydantic import ConfigDict, Field
 
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets.serve.core import accounts
+from gamestats_assets.serve.core.bodies import Body
 from gamestats_assets.serve.core.contract import unknown
 from gamestats_assets.serve.core.models import field, shape
 from gamestats_assets.serve.core.settings import ServeSettings
@@ -24,14 +25,18 @@ router = APIRouter(prefix="/api/v1/admin/accounts", tags=["accounts"], dependenc
 AccountName = Annotated[str, Path(pattern=accounts.NAME.pattern, description="the account's name")]
 
 
-class NewAccount(BaseModel):
-    """An account to create: its name, role, and the player ids it acts for (a player's own)."""
+class NewAccount(Body):
+    """An account to create: its name, role, and the player ids it acts for (a player's own, at least one)."""
+
+    model_config = ConfigDict(json_schema_extra={"if": {"properties": {"role": {"const": "player"}}}, "then": {
+        "required": ["player_ids"], "properties": {"player_ids": {"minItems": 1}}}})
 
     name: str = Field(pattern=accounts.NAME.pattern, description="the account's name, unique")
     role: Literal[accounts.ROLES] = Field(description="what it may do: `player` (its own players' data), "
                                                      "`organiser` (the tournament's admin) or `operator` (all)")
     player_ids: list[Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:@+-]+$")]] = Field(
-        default_factory=list, max_length=32, description="the player ids it acts for (a player's own)")
+        default_factory=list, max_length=32, description="the player ids it acts for (a player's own); a Rocket League player's is "
+        "platform-qualified, `steam:<SteamID64>`, `epic:<account id>`, `psn:<name>`, `xbox:<id>` or `switch:<id>`")
 
 
 NAME, ROLE, PLAYER_IDS = (field(str, "the account's name"), field(str, "its role"),
@@ -73,7 +78,8 @@ async def create_account(settings: SettingsDep, account: NewAccount) -> dict:
     account, is a 409."""
     key = await in_accounts(settings, lambda conn: writes.create(conn, account.name, account.role,
                                                                 tuple(account.player_ids)))
-    return {"name": account.name, "role": account.role, "player_ids": account.player_ids, "api_key": key}
+    return {"name": account.name, "role": account.role, "api_key": key,
+            "player_ids": list(dict.fromkeys(accounts.qualified(player_id) for player_id in account.player_ids))}
 
 
 @router.get("", response_model=Accounts, summary="The accounts, their roles, player ids and keys in use")
