@@ -1,7 +1,8 @@
 """League of Legends' findings (base `/api/v1/lol`): the discovered patterns, correlations, objectives, objective
 timing, first dragon against first herald, build paths, skill n-grams, coordination, objective tree, vision and
 win model as findings a player reads (`queries/lol_findings.py`), a route per published table made by
-`findings_route` from its `Source` (`queries/lol_finding_sources.py`)."""
+`findings_route` from its `Source` (`queries/lol_finding_sources.py`); and the first completed item against gold at
+15 minutes as its table publishes it (`/first-item-gold`, `queries/lol_first_item_gold.py`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from gamestats_assets.serve.core.envelope import enveloped
 from gamestats_assets.serve.core.models import envelope, field
 from gamestats_assets.serve.deps import ReaderDep
 from gamestats_assets.serve.queries.lol_finding_sources import SOURCES
+from gamestats_assets.serve.queries.lol_first_item_gold import FirstItemGold, first_item_gold
 from gamestats_assets.serve.queries.lol_findings import FEWEST_GAMES, ORDERS, SIGNIFICANT, Finding, Source, listed
 from gamestats_assets.serve.routes.lol.common import (
     CHAMPION_UNKNOWN,
@@ -70,3 +72,23 @@ def findings_route(source: Source) -> None:
 
 for found in SOURCES:
     findings_route(found)
+
+FirstItemGoldAnswer = envelope("LolFirstItemGoldAnswer", list[FirstItemGold], FirstItemGold.__doc__,
+                               queue=str | None, patch=str | None, role=str | None,
+                               q_threshold=field(float, "the q below which a row is significant"), limit=int,
+                               offset=int, total_count=TOTAL)
+
+
+@router.get("/first-item-gold", response_model=FirstItemGoldAnswer,
+            summary="The first completed item's win rate against gold at 15 minutes, by role and game length")
+def first_item_gold_rows(reader: ReaderDep, queue: Queue = None, patch: Patch = None, role: Role = None,
+                         limit: Limit = 50, offset: Offset = 0) -> Response:
+    """The rows of `lol.first_item_gold`: in each cell of queue, patch, role, band of game length and band of the
+    player's gold at 15 minutes, a first completed item's players, wins and win rate with its Wilson interval,
+    against the other first items of the cell (effect with Newcombe's interval, p, q, `significant`, as
+    published); a `low_sample` row (fewer than `min_games` players a side) has no test. Significant rows first,
+    then the other tested ones by q, then the low samples; of one queue, patch and role or all, `limit` from
+    `offset` with `total_count`. An unknown queue or patch is a 404 naming it."""
+    answer = first_item_gold.read(reader, queue, patch, role, limit, offset)
+    return enveloped(answer, "rows", queue=queue, patch=patch, role=role, q_threshold=SIGNIFICANT, limit=limit,
+                     offset=offset, total_count=answer.data.total_count)
