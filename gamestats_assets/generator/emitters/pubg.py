@@ -45,6 +45,9 @@ BODY_PARTS = (("TorsoShot", 1.0, 6), ("ArmShot", 0.6, 3), ("LegShot", 0.55, 3), 
               ("HeadShot", 2.2, 1))
 ZONE_CAUSER = "BattleRoyaleModeController_Def_C"
 KILLSTEAL_CHANCE = 0.12
+WALKED_AT_MOST_CM = 100_000
+"""The synthetic players' way on foot: from their landing to where they ended, the first kilometre walked and the
+rest driven (the match object's `walkDistance` and `rideDistance`)."""
 """Chance that a knocked victim of a fight is finished by a third team instead (a planted killsteal)."""
 
 
@@ -527,15 +530,17 @@ class _Simulation:
         for account, player in self.players.items():
             team, stats = self.team_of[account], self.stats[account]
             survived = self.died_at.get(account, end)
+            way = math.dist(self.landing[account][:2], self.position(account, survived)[:2])
             participants.append({"type": "participant", "id": participant_ids[account], "attributes": {"stats": {
                 "DBNOs": stats["DBNOs"], "assists": stats["assists"], "boosts": stats["boosts"],
                 "damageDealt": round(stats["damageDealt"], 4), "deathType": self.death_type.get(account, "alive"),
                 "headshotKills": stats["headshotKills"], "heals": stats["heals"], "killPlace": kill_rank[account],
                 "killStreaks": 0,
                 "kills": stats["kills"], "longestKill": round(stats["longestKill"], 3), "name": player.name,
-                "playerId": account, "revives": stats["revives"], "rideDistance": 0, "roadKills": 0,
+                "playerId": account, "revives": stats["revives"],
+                "rideDistance": round(max(0.0, way - WALKED_AT_MOST_CM) / 100, 3), "roadKills": 0,
                 "swimDistance": 0, "teamKills": 0, "timeSurvived": round(survived, 3), "vehicleDestroys": 0,
-                "walkDistance": round(math.dist(self.landing[account][:2], self.position(account, survived)[:2]) / 100, 3),
+                "walkDistance": round(min(way, WALKED_AT_MOST_CM) / 100, 3),
                 "weaponsAcquired": 3, "winPlace": placements[team]}}, "actor": "", "shardId": "steam"})
         for team_id, team in enumerate(plan.teams, start=1):
             rosters.append({"type": "roster", "id": deterministic_id(plan.match_id, "roster", team_id), "attributes": {

@@ -131,7 +131,7 @@ async function start() {
   $("teams").replaceChildren(sortableTable([
     { key: "placement", label: "Place", value: (t) => t.placement },
     { key: "team", label: "Team", text: true, value: (t) => teamName(t.team_id), cell: (t) => teamName(t.team_id) },
-    { key: "players", label: "Players", text: true, sortable: false, value: () => 0, cell: (t) => t.players.join(", ") },
+    { key: "players", label: "Players", text: true, sortable: false, value: () => 0, cell: (t) => el("span", { class: "names" }, t.players.join(", ")) },
     { key: "kills", label: "Kills", descending: true, value: (t) => t.kills },
     { key: "damage", label: "Damage", descending: true, value: (t) => t.damage },
   ], m.teams, { sortKey: "placement" }));
