@@ -23,6 +23,7 @@ from gamestats_assets.serve.core.docs_bundle import serve_redoc_bundle
 from gamestats_assets.serve.core.doors import BodyLimit, KeyFirst, PrintableParameters, SecurityHeaders
 from gamestats_assets.serve.core.fastpath import CachedAnswers, PublishClock
 from gamestats_assets.serve.core.guard import BudgetUnavailable, KeyChecks, SharedBudget, retry_after
+from gamestats_assets.serve.core.methods import UndeclaredMethods
 from gamestats_assets.serve.core.metrics import MeasuredRequests, measured
 from gamestats_assets.serve.core.parse_ahead import AheadParser
 from gamestats_assets.serve.core.reader import READER_ROLE, PublishRace, Reader
@@ -125,6 +126,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
     errors.install(app)
     contract.declare(app)
 
+    app.add_middleware(UndeclaredMethods)
     app.add_middleware(CachedAnswers, clock=app.state.clock, max_bytes=settings.cache_bytes // 2)
     app.add_middleware(PrintableParameters, files=UPLOADS)
     app.add_middleware(KeyFirst, keys=app.state.keys)

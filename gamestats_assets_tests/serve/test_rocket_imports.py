@@ -158,7 +158,7 @@ def test_ballchasing_refusals_and_failures_are_clear_answers_and_land_nothing(ap
     assert refused.status_code == 502 and TOKEN_ENV in refused.text
     monkeypatch.delenv(TOKEN_ENV)
     unset = imported(api, MISSING)
-    assert unset.status_code == 503 and TOKEN_ENV in unset.text and "Retry-After" not in unset.headers
+    assert unset.status_code == 409 and TOKEN_ENV in unset.text and "Retry-After" not in unset.headers
     assert landing_json(api) == before
 
 

@@ -1,13 +1,14 @@
 """What a request body's schema says beyond its fields' types, so that what the server refuses is what the OpenAPI
 document says it refuses: no property it does not name (`Body`: `additionalProperties: false`), and the rules
-between fields a JSON Schema can state (`given`, `any_given`, `one_given`, `not_both`). A field is given when it is
-present and not null: the server takes a null as absent."""
+between fields a JSON Schema can state (`given`, `any_given`, `one_given`, `not_both`), and integers that are not
+`true` or `false` (`Whole`). A field is given when it is present and not null: the server takes a null as
+absent."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 
 class Body(BaseModel):
@@ -39,3 +40,14 @@ def not_both(first: str, second: str) -> dict[str, Any]:
 def rules(*parts: dict[str, Any]) -> ConfigDict:
     """A body's config stating every rule of `parts` (`allOf`)."""
     return ConfigDict(json_schema_extra={"allOf": list(parts)})
+
+
+def not_a_flag(value: Any) -> Any:
+    """`value`, unless it is `true` or `false`, which a JSON Schema `integer` is not."""
+    if isinstance(value, bool):
+        raise ValueError("an integer, not true or false")
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(not_a_flag)]
+"""An integer as a JSON Schema `integer` is one (`3`, `3.0`), never `true` or `false`."""

@@ -8,10 +8,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Path
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field
+from pydantic import ConfigDict, Field
 
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets.serve.core import accounts
+from gamestats_assets.serve.core.bodies import Body
 from gamestats_assets.serve.core.contract import unknown
 from gamestats_assets.serve.core.models import field, shape
 from gamestats_assets.serve.core.settings import ServeSettings
@@ -24,8 +25,11 @@ router = APIRouter(prefix="/api/v1/admin/accounts", tags=["accounts"], dependenc
 AccountName = Annotated[str, Path(pattern=accounts.NAME.pattern, description="the account's name")]
 
 
-class NewAccount(BaseModel):
-    """An account to create: its name, role, and the player ids it acts for (a player's own)."""
+class NewAccount(Body):
+    """An account to create: its name, role, and the player ids it acts for (a player's own, at least one)."""
+
+    model_config = ConfigDict(json_schema_extra={"if": {"properties": {"role": {"const": "player"}}}, "then": {
+        "required": ["player_ids"], "properties": {"player_ids": {"minItems": 1}}}})
 
     name: str = Field(pattern=accounts.NAME.pattern, description="the account's name, unique")
     role: Literal[accounts.ROLES] = Field(description="what it may do: `player` (its own players' data), "

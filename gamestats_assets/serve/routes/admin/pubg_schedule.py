@@ -16,7 +16,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import Field, model_validator
 from starlette.responses import Response
 
-from gamestats_assets.serve.core.bodies import Body, any_given, not_both, rules
+from gamestats_assets.serve.core.bodies import Body, Whole, any_given, not_both, rules
 from gamestats_assets.serve.core.contract import unknown
 from gamestats_assets.serve.core.models import envelope, field, shape
 from gamestats_assets.serve.crud import pubg_schedule as writes
@@ -108,7 +108,7 @@ def put_round(settings: SettingsDep, who: Organiser, round_id: RoundPath, window
 
 
 class PlannedSlot(Body):
-    match_number: int = Field(ge=1, le=queries.SLOTS_PER_ROUND, description="the slot's number in the round")
+    match_number: Whole = Field(ge=1, le=queries.SLOTS_PER_ROUND, description="the slot's number in the round")
     scheduled_at: Instant = Field(description="when it starts")
     map_name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_]+$",
                           description="a map id of the PUBG dictionary (`Baltic_Main`)")
@@ -161,8 +161,8 @@ class Delay(Decided):
     season_id: Name | None = Field(None, description="the season (default: the latest)")
     division_id: Name = Field(description="the division")
     group_id: Name = Field(description="the group")
-    from_match: int = Field(ge=1, le=queries.SLOTS_PER_ROUND, description="the first slot moved (and every later one)")
-    minutes: int = Field(ge=-queries.MAX_DELAY_MINUTES, le=queries.MAX_DELAY_MINUTES,
+    from_match: Whole = Field(ge=1, le=queries.SLOTS_PER_ROUND, description="the first slot moved (and every later one)")
+    minutes: Whole = Field(ge=-queries.MAX_DELAY_MINUTES, le=queries.MAX_DELAY_MINUTES,
                          description="how far to move them (negative: earlier)")
 
     @model_validator(mode="after")
@@ -235,7 +235,7 @@ class Override(Decided):
     remake_of: str | None = Field(None, min_length=1, max_length=128, pattern=PRINTABLE,
                                   description="the match it remakes: it takes that match's slot and counts instead")
     status: Literal[queries.VALIDATION_STATUSES] | None = Field(None, description="its validation status")
-    is_tournament_match: bool | None = Field(None, description="whether it counts as a tournament match")
+    is_tournament_match: bool | None = Field(None, strict=True, description="whether it counts as a tournament match")
 
     @model_validator(mode="after")
     def one_change(self) -> Override:

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from gamestats_assets.serve.core.envelope import enveloped
-from gamestats_assets.serve.core.errors import refused
 from gamestats_assets.serve.core.models import envelope, field
 from gamestats_assets.serve.deps import ReaderDep
 from gamestats_assets.serve.queries.rocket_leaderboards import Leader, leaderboard
@@ -21,6 +20,8 @@ router = APIRouter(prefix=PREFIX, tags=TAGS)
 Band = Literal["bronze", "silver", "gold", "platinum", "diamond", "champion", "grand-champion", "supersonic-legend",
                "unranked"]
 """The rank bands of `rocket.player_stats.rank_band`: a metal, `supersonic-legend`, or `unranked`."""
+Ranked = Literal[tuple(sorted(stat for stat in STATS if better_of(stat) != NEITHER))]
+"""The stats a board ranks: those better higher or lower (a style, neither, has no board)."""
 MIN_GAMES = 5
 """The fewest games in the band a player is listed with, unless asked otherwise."""
 
@@ -33,9 +34,8 @@ MIN_GAMES = 5
                                             "an unknown rank band"}},
             summary="The players of a rank band ranked by their mean of a stat, best first")
 def leaderboards(reader: ReaderDep,
-                 stat: Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$",
-                                            description="the stat (`GET /api/v1/rocket/stats` lists them); one "
-                                                        "that is better higher or lower")],
+                 stat: Annotated[Ranked, Query(description="the stat (`GET /api/v1/rocket/stats` lists them); one "
+                                                           "that is better higher or lower")],
                  band: Annotated[Band, Query(description="the rank band of the games counted")],
                  playlist: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9-]+$",
                                                        description="the playlist of the games counted "
@@ -49,12 +49,7 @@ def leaderboards(reader: ReaderDep,
     their games and the 95 % interval of their mean; only players with at least `min_games` such games are listed:
     `limit` from `offset`, with `total_count` in the metadata. A stat that is a style (neither way is better) has no
     leaderboard (422)."""
-    if stat not in STATS:
-        raise refused(("query", "stat"), f"unknown stat {stat!r}: GET /api/v1/rocket/stats lists the stats")
     better = better_of(stat)
-    if better == NEITHER:
-        raise refused(("query", "stat"), f"{stat!r} is a style, neither better higher nor lower: it has no "
-                                         "leaderboard")
     answer = leaderboard.read(reader, stat, better, band, playlist, min_games, limit, offset)
     return enveloped(answer, "rows", stat=stat, band=band, playlist=playlist, min_games=min_games,
                      better=DIRECTIONS[better], limit=limit, offset=offset, total_count=answer.data.total_count)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.responses import Response
 
 from gamestats_assets.lib.intake.door import NamesDeletedPlayer
+from gamestats_assets.serve.core.bodies import Whole
 from gamestats_assets.serve.core.envelope import enveloped
 from gamestats_assets.serve.core.models import field, shape
 from gamestats_assets.serve.deps import Player, ReaderDep, SettingsDep
@@ -47,8 +48,8 @@ class StatedRank(BaseModel):
     player_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:@+-]+$",
                            description="whose rank: one of the account's players")
     playlist: Literal[RANKED] = Field(description="the ranked playlist the rank is held in")
-    rank_tier: int = Field(ge=1, le=TOP_TIER, description="the tier, 1 (Bronze I) to 22 (Supersonic Legend)")
-    rank_division: int = Field(ge=1, le=DIVISIONS_PER_TIER, description="the division, 1 to 4 (1 for Supersonic "
+    rank_tier: Whole = Field(ge=1, le=TOP_TIER, description="the tier, 1 (Bronze I) to 22 (Supersonic Legend)")
+    rank_division: Whole = Field(ge=1, le=DIVISIONS_PER_TIER, description="the division, 1 to 4 (1 for Supersonic "
                                                                         "Legend)")
 
     @model_validator(mode="after")

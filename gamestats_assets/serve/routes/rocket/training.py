@@ -12,7 +12,7 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import Field, model_validator
 from starlette.responses import Response
 
-from gamestats_assets.serve.core.bodies import Body
+from gamestats_assets.serve.core.bodies import Body, Whole
 from gamestats_assets.serve.core.envelope import enveloped
 from gamestats_assets.serve.core.iso import IsoInstant
 from gamestats_assets.serve.core.models import envelope, field, shape
@@ -77,9 +77,9 @@ class TrainingSession(Body):
                            description="who trained: one of the account's players")
     pack_code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$", description="the pack trained")
     started_at: IsoInstant = Field(description="when the session started, with its offset")
-    duration_seconds: int = Field(ge=0, le=86_400, description="its length in seconds")
-    attempts: int = Field(ge=0, le=100_000, description="shots attempted")
-    successes: int = Field(ge=0, le=100_000, description="shots made, at most the attempts")
+    duration_seconds: Whole = Field(ge=0, le=86_400, description="its length in seconds")
+    attempts: Whole = Field(ge=0, le=100_000, description="shots attempted")
+    successes: Whole = Field(ge=0, le=100_000, description="shots made, at most the attempts")
 
     @model_validator(mode="after")
     def possible(self) -> TrainingSession:
