@@ -1,6 +1,7 @@
 """The PUBG admin's writes to the rows the platform reads: a round's name and window (`pubg.tournament_round_edits`),
-a round's slots and their delays (`pubg.tournament_slot_edits`) with the design's rules, and a match's override
-(`pubg.tournament_match_overrides`, through `sources.pubg.decisions`), each recorded as a decision. Each change of a
+a round's slots and their delays (`pubg.tournament_slot_edits`, a slot's creator kept) with the design's rules, and a
+match's override (`pubg.tournament_match_overrides`, through `sources.pubg.decisions`; a remake's reason kept on its
+slot), each recorded as a decision. Each change of a
 round's slots is recorded in `pubg.tournament_schedule_history` with the slots as they were, which an undo
 restores. A write the rules refuse raises `Invalid` saying which rule."""
 
@@ -49,9 +50,27 @@ def write_override(conn: psycopg.Connection, match_id: str, fields: dict[str, An
         fields = {**fields, **{c: original[c] for c in ("division_id", "group_id", "round_id", "slot_id")},
                   "is_tournament_match": True if fields.get("is_tournament_match") is None
                   else fields["is_tournament_match"], "status": fields.get("status") or "confirmed"}
+        remade(conn, original["slot_id"], author.reason)
     season = conn.execute("SELECT season_id FROM pubg.tournament_matches WHERE match_id = %s", (match_id,)).fetchone()
     decision = decisions.write_override(conn, match_id, fields, author, season["season_id"] if season else None)
     return {"fields": {name: value for name, value in fields.items() if value is not None}, "decision_id": decision}
+
+
+def remade(conn: psycopg.Connection, slot_id: str, reason: str) -> None:
+    """Record `reason` as the remake reason of `slot_id`'s row, making the row from the slot as it stands when only
+    the organisers' file holds it."""
+    if conn.execute("UPDATE pubg.tournament_slot_edits SET remake_reason = %s, updated_at = now() WHERE slot_id = %s",
+                    (reason, slot_id)).rowcount:
+        return
+    slot = conn.execute("SELECT season_id, round_id, division_id, group_id, match_number, scheduled_at, map_name "
+                        "FROM pubg.tournament_scheduled_matches WHERE slot_id = %s", (slot_id,)).fetchone()
+    if slot is None:
+        raise NotFound(f"slot {slot_id!r} not found in pubg.tournament_scheduled_matches")
+    conn.execute(
+        "INSERT INTO pubg.tournament_slot_edits (slot_id, season_id, round_id, division_id, group_id, match_number, "
+        "planned_at, map_name, remake_reason) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (slot_id, slot["season_id"], slot["round_id"], slot["division_id"], slot["group_id"], slot["match_number"],
+         slot["scheduled_at"], slot["map_name"], reason))
 
 
 def write_round(conn: psycopg.Connection, season_id: str | None, round_id: str, name: str,
@@ -136,18 +155,21 @@ def write_schedule(conn: psycopg.Connection, season_id: str | None, round_id: st
         number = slot["match_number"]
         slot_id = current[number]["slot_id"] if number in current else f"{round_id}-{division}-{group}-{number}"
         upsert_slot(conn, slot_id, season_id, round_id, division, group, number, slot["planned_at"], delays[number],
-                    slot["map_name"], author.reason)
+                    slot["map_name"], author.reason, None if number in current else author.made_by)
     return slots(conn, season_id, division, group, round_id)
 
 
 def upsert_slot(conn: psycopg.Connection, slot_id: str, season_id: str, round_id: str, division: str, group: str,
-                number: int, planned_at: dt.datetime, delay: int, map_name: str, reason: str | None) -> None:
+                number: int, planned_at: dt.datetime, delay: int, map_name: str, reason: str | None,
+                created_by: str | None = None) -> None:
+    """Write the slot's edit row; `created_by` (the account creating a slot the season did not have) is kept from
+    the row's first write."""
     conn.execute(
         "INSERT INTO pubg.tournament_slot_edits (slot_id, season_id, round_id, division_id, group_id, match_number, "
-        "planned_at, delay_minutes, map_name, reason) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+        "planned_at, delay_minutes, map_name, reason, created_by) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
         "ON CONFLICT (slot_id) DO UPDATE SET planned_at = excluded.planned_at, delay_minutes = excluded.delay_minutes, "
         "map_name = excluded.map_name, reason = excluded.reason, updated_at = now()",
-        (slot_id, season_id, round_id, division, group, number, planned_at, delay, map_name, reason))
+        (slot_id, season_id, round_id, division, group, number, planned_at, delay, map_name, reason, created_by))
 
 
 def write_delay(conn: psycopg.Connection, season_id: str | None, round_id: str, division: str, group: str,

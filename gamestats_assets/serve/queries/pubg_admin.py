@@ -104,7 +104,10 @@ AdminSlot = shape(
     started_at=typed(SLOTS["started_at"]), actual_map=typed(MAP), actual_map_name=field(str | None, "its name"),
     edited=field(bool, "set through the admin endpoints"),
     applied=field(bool, "the published slot holds the edit (false until the pipeline's next build)"),
-    edit_reason=field(str | None, "why it was last edited or delayed"))
+    edit_reason=field(str | None, "why it was last edited or delayed"),
+    created_by=field(str | None, "the account that created the slot through the admin endpoints (null for a slot "
+                                 "of the organisers' file)"),
+    remake_reason=field(str | None, "why a match on the slot was remade (null unless a remake was placed on it)"))
 AdminSlots = shape("PubgAdminSlots", season_id=field(str, "the season listed"),
                    slots=field(list[AdminSlot], "the slots, by time"), total_count=field(int, "the slots listed"),
                    published_at=field(dt.datetime | None, "when the published slots were last republished"))
@@ -120,7 +123,8 @@ SELECT coalesce(e.slot_id, s.slot_id) AS slot_id, coalesce(e.season_id, s.season
        coalesce(s.attempts, 0) AS attempts, coalesce(s.is_remake, false) AS is_remake, s.original_match_id,
        s.match_id, s.started_at, m.map_name AS actual_map, e.slot_id IS NOT NULL AS edited,
        coalesce(e.slot_id IS NULL OR (s.scheduled_at = e.planned_at + make_interval(mins => e.delay_minutes)
-                                      AND s.map_name = e.map_name), false) AS applied, e.reason AS edit_reason
+                                      AND s.map_name = e.map_name), false) AS applied, e.reason AS edit_reason,
+       e.created_by, e.remake_reason
 FROM (SELECT * FROM pubg.tournament_scheduled_matches WHERE season_id = %(season)s) s
 FULL JOIN (SELECT * FROM pubg.tournament_slot_edits WHERE season_id = %(season)s) e USING (slot_id)
 LEFT JOIN pubg.matches m ON m.match_id = s.match_id

@@ -106,6 +106,8 @@ function showSlots() {
     el("p", {}, "Actual match: ", s.match_id
       ? el("a", { href: `match.html?id=${encodeURIComponent(s.match_id)}` }, `${s.match_id.slice(0, 12)}…`) : "not yet linked",
       s.match_id ? ` (${clock(s.started_at)}, ${s.actual_map_name || "—"})` : ""),
+    s.remake_reason ? el("p", { "data-remake-reason": "" }, `Remade: ${s.remake_reason}`) : null,
+    s.created_by ? el("p", { class: "muted", "data-created-by": "" }, `Slot created by ${s.created_by}`) : null,
     s.applied ? null : el("p", { class: "muted" }, "Saved; the tournament tables are being rebuilt with it, and each match's next run applies it."),
   )) : [el("li", {}, `No slot of ${lobbyName(division, group)} in this round yet: set its six below.`)]));
   showRebuild(slots);
