@@ -1,10 +1,11 @@
 // The League findings page: the discovered patterns, correlations, objectives, objective timing, first dragon against
-// first herald, build paths, skill n-grams, teammates near an objective, the objective tree, vision and win model,
-// each finding a sentence with its effect, interval, games and q, filtered by queue, patch, champion, role and rank
+// first herald, build paths, skill n-grams, teammates near an objective, the objective tree, vision, win model and
+// the first completed item against gold at 15 minutes, each finding a sentence with its effect, interval, games and q, filtered by queue, patch, champion, role and rank
 // and sorted by evidence, effect or games; the choice kept in the address.
 import { api, header, latest, options, param, remember, ROLES, showError, shown } from "./common.js";
 import { fillTiers, queueName, tierFromAddress, tierName } from "./tiers.js";
 import { drawSection, SECTIONS, sectionFindings } from "./findings_view.js";
+import { drawFirstItemGold, firstItemGold } from "./findings_items.js";
 
 const $ = (id) => document.getElementById(id);
 const run = latest();
@@ -24,8 +25,12 @@ function show() {
   $("title").textContent = ["Findings", asked.champion, asked.queue && queueName(asked.queue),
                             asked.patch && `patch ${asked.patch}`, tierName(asked.tier)].filter(Boolean).join(" · ");
   const regions = SECTIONS.map((s) => $(`section-${s.path}`));
-  return run({ regions, fetch: () => Promise.all(SECTIONS.map((s) => sectionFindings(s, asked))),
-               render: (answers) => answers.forEach((answer, i) => drawSection(regions[i], answer, COLUMN[asked.sort])),
+  return run({ regions: [...regions, $("section-first-item-gold")],
+               fetch: () => Promise.all([...SECTIONS.map((s) => sectionFindings(s, asked)), firstItemGold(asked)]),
+               render: (answers) => {
+                 answers.slice(0, -1).forEach((answer, i) => drawSection(regions[i], answer, COLUMN[asked.sort]));
+                 drawFirstItemGold($("section-first-item-gold"), answers.at(-1));
+               },
                failed: (error) => `Could not load the findings: ${error.message}` });
 }
 

@@ -73,8 +73,11 @@ def findings_route(source: Source) -> None:
 for found in SOURCES:
     findings_route(found)
 
+Sample = Annotated[Literal["tested", "untested"] | None, Query(
+    description="`tested`: the rows with at least `min_games` players a side, with their test; `untested`: the others "
+                "(default: both)")]
 FirstItemGoldAnswer = envelope("LolFirstItemGoldAnswer", list[FirstItemGold], FirstItemGold.__doc__,
-                               queue=str | None, patch=str | None, role=str | None,
+                               queue=str | None, patch=str | None, role=str | None, sample=str | None,
                                q_threshold=field(float, "the q below which a row is significant"), limit=int,
                                offset=int, total_count=TOTAL)
 
@@ -82,13 +85,14 @@ FirstItemGoldAnswer = envelope("LolFirstItemGoldAnswer", list[FirstItemGold], Fi
 @router.get("/first-item-gold", response_model=FirstItemGoldAnswer,
             summary="The first completed item's win rate against gold at 15 minutes, by role and game length")
 def first_item_gold_rows(reader: ReaderDep, queue: Queue = None, patch: Patch = None, role: Role = None,
-                         limit: Limit = 50, offset: Offset = 0) -> Response:
+                         sample: Sample = None, limit: Limit = 50, offset: Offset = 0) -> Response:
     """The rows of `lol.first_item_gold`: in each cell of queue, patch, role, band of game length and band of the
     player's gold at 15 minutes, a first completed item's players, wins and win rate with its Wilson interval,
     against the other first items of the cell (effect with Newcombe's interval, p, q, `significant`, as
-    published); a `low_sample` row (fewer than `min_games` players a side) has no test. Significant rows first,
-    then the other tested ones by q, then the low samples; of one queue, patch and role or all, `limit` from
-    `offset` with `total_count`. An unknown queue or patch is a 404 naming it."""
-    answer = first_item_gold.read(reader, queue, patch, role, limit, offset)
-    return enveloped(answer, "rows", queue=queue, patch=patch, role=role, q_threshold=SIGNIFICANT, limit=limit,
-                     offset=offset, total_count=answer.data.total_count)
+    published); a row under `min_games` players on either side has no test (`low_sample` flags an item of few
+    players). Significant rows first, then the other tested ones by q, then the untested ones; of one queue, patch
+    and role or all, the tested or the untested rows alone (`sample`), `limit` from `offset` with `total_count`. An unknown queue or patch is a 404
+    naming it."""
+    answer = first_item_gold.read(reader, queue, patch, role, sample, limit, offset)
+    return enveloped(answer, "rows", queue=queue, patch=patch, role=role, sample=sample, q_threshold=SIGNIFICANT,
+                     limit=limit, offset=offset, total_count=answer.data.total_count)
