@@ -45,6 +45,9 @@ BODY_PARTS = (("TorsoShot", 1.0, 6), ("ArmShot", 0.6, 3), ("LegShot", 0.55, 3), 
               ("HeadShot", 2.2, 1))
 ZONE_CAUSER = "BattleRoyaleModeController_Def_C"
 KILLSTEAL_CHANCE = 0.12
+FIGHT_RANGE_CM = 60_000
+"""How far apart two teams fight at most, and a third team that steals a kill stands from the first: a team with no
+other within it waits until the zone brings one near, so no kill is made from farther than a rifle reaches."""
 WALKED_AT_MOST_CM = 100_000
 """The synthetic players' way on foot: from their landing to where they ended, the first kilometre walked and the
 rest driven (the match object's `walkDistance` and `rideDistance`)."""
@@ -252,9 +255,12 @@ class _Simulation:
                 continue
             first = rng.choice(rested)
             here = self.position(self._members(first)[0], t)
-            second = min((team for team in rested if team != first),
-                         key=lambda team: math.dist(here[:2], self.position(self._members(team)[0], t)[:2]))
-            third = [team for team in rested if team not in (first, second)]
+            apart = {team: math.dist(here[:2], self.position(self._members(team)[0], t)[:2])
+                     for team in rested if team != first}
+            second = min(apart, key=apart.__getitem__)
+            if apart[second] > FIGHT_RANGE_CM:
+                continue
+            third = [team for team in rested if team not in (first, second) and apart[team] <= FIGHT_RANGE_CM]
             fight_end, involved = self._fight(t, first, second, third,
                                               late=len(self._alive_teams()) <= max(3, teams // 5))
             for team in involved:
