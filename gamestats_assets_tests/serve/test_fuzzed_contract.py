@@ -20,6 +20,10 @@ SEED = 93
 EXAMPLES = 3
 """Examples an operation in the fuzzing phase: the budget (the coverage phase makes every case the schema
 defines)."""
+AST_RACE = "AST constructor recursion depth mismatch"
+"""A `SystemError` CPython 3.11 raises now and then while the fuzzer builds a case (seen on the leaderboards' enum of
+56 stats, not again on the next run): a fault of the fuzzer's process, not of the API, so the operation it struck is
+fuzzed again, once."""
 ACCEPTANCE = "positive_data_acceptance"
 """The check of a schema-valid request refused, the one failure a rule beyond the schema explains."""
 BEYOND_SCHEMA = {
@@ -75,12 +79,23 @@ class Failure:
 
 def fuzzed(client, *prefixes: str) -> tuple[list[Failure], set[str]]:
     """Every failure Schemathesis finds on the operations of `client`'s app under `prefixes`, and the operations it
-    tested."""
+    tested; an operation whose cases the fuzzer itself could not make for CPython's `AST_RACE` is fuzzed again,
+    once."""
+    found, tested = run(client, path_regex="^(" + "|".join(prefixes) + ")")
+    raced = {failure.operation for failure in found if failure.check == "error" and AST_RACE in failure.title}
+    if raced:
+        again, retested = run(client, name=sorted(raced))
+        found = [failure for failure in found if failure.operation not in raced] + again
+        tested |= retested
+    return found, tested
+
+
+def run(client, **operations) -> tuple[list[Failure], set[str]]:
+    """One run of Schemathesis over the `operations` (a filter of `include`) of `client`'s app."""
     config = SchemathesisConfig.from_dict({
         "seed": SEED, "headers": {"Authorization": f"Bearer {TOKEN}"}, "generation": {"max-examples": EXAMPLES},
         "checks": {"enabled": True}, "phases": {"stateful": {"enabled": False}}})
-    schema = schemathesis.openapi.from_asgi("/openapi.json", client.app, config=config)
-    schema = schema.include(path_regex="^(" + "|".join(prefixes) + ")")
+    schema = schemathesis.openapi.from_asgi("/openapi.json", client.app, config=config).include(**operations)
     found, tested = [], set()
     for event in from_schema(schema).execute():
         if isinstance(event, events.NonFatalError):

@@ -31,6 +31,6 @@ def written(pattern: re.Pattern, what: str):
 
 IsoDate = Annotated[dt.date, BeforeValidator(written(DAY, "a day in ISO 8601, YYYY-MM-DD"))]
 """A day written `YYYY-MM-DD`."""
-IsoInstant = Annotated[AwareDatetime, BeforeValidator(written(INSTANT, "an ISO 8601 instant with its offset")),
+IsoInstant = Annotated[AwareDatetime, BeforeValidator(written(INSTANT, "an ISO 8601 instant with its timezone offset")),
                        AfterValidator(lambda moment: moment.astimezone(dt.UTC))]
 """An instant written with its offset (`2026-10-14T18:00:00+02:00`, `...Z`), as UTC."""
