@@ -38,6 +38,8 @@ TABLE = """SELECT obj_description(c.oid, 'pg_class'), CASE WHEN c.relkind = 'p' 
 FROM pg_class c WHERE c.oid = %s::regclass"""
 PARTITION_COLUMN = re.compile(r"^LIST \((\w+)\)$")
 """The partition key the generated DDL declares (`PARTITION BY LIST (date)`), as the catalog writes it."""
+CHECK_CLAUSE = re.compile(r"^ {4}(CHECK \(.*\)),?$", re.MULTILINE)
+"""A `CHECK` of the generated DDL, one a line (`ddl.create_table`)."""
 RETIRED = re.compile(r"^-- Retired columns, dropped with the values they hold: (.+)$", re.MULTILINE)
 """The line of a generated file naming the columns its table retired (`ddl.RETIRED_LINE`)."""
 
@@ -59,6 +61,9 @@ class Shape:
     columns: dict[str, ColumnShape]
     primary_key: tuple[str, str] | None
     checks: dict[str, str]
+    """Each `CHECK` as the catalog writes it, to its name (an existing table's) or to the text its DDL writes
+    (a declared table's: added as the DDL writes it, a check reads back as the catalog wrote it at `CREATE TABLE`;
+    the catalog's own text, parsed again, can read back otherwise, as a leading `BETWEEN` does)."""
     indexes: dict[str, str]
     partition_key: str | None
     comment: str | None
@@ -89,7 +94,16 @@ def declared_shape(conn: psycopg.Connection, table: str, ddl: str) -> Shape:
                      rf"\1 pg_temp.{name}", ddl, flags=re.MULTILINE)
     with conn.transaction(force_rollback=True):
         conn.execute(scratch)
-        return shape(conn, f"pg_temp.{name}")
+        declared = shape(conn, f"pg_temp.{name}")
+        written = {}
+        for clause in CHECK_CLAUSE.findall(ddl):
+            with conn.transaction(force_rollback=True):
+                conn.execute(f"CREATE TABLE pg_temp.gamestats_probe (LIKE pg_temp.{name})")
+                conn.execute(f"ALTER TABLE pg_temp.gamestats_probe ADD {clause}")
+                written |= {definition: clause for definition in shape(conn, "pg_temp.gamestats_probe").checks}
+        return Shape(declared.columns, declared.primary_key,
+                     {definition: written.get(definition, definition) for definition in declared.checks},
+                     declared.indexes, declared.partition_key, declared.comment)
 
 
 def reconcile(conn: psycopg.Connection, table: str, ddl: str) -> list[str]:
@@ -182,8 +196,8 @@ def statements(table: str, declared: Shape, existing: Shape) -> list[sql.Compose
         found.append(alter + sql.SQL("ADD " + declared.primary_key[0]))
     found += [alter + sql.SQL("DROP CONSTRAINT IF EXISTS {}").format(sql.Identifier(name))
               for definition, name in existing.checks.items() if definition not in declared.checks]
-    found += [alter + sql.SQL("ADD " + definition)
-              for definition in declared.checks if definition not in existing.checks]
+    found += [alter + sql.SQL("ADD " + written)
+              for definition, written in declared.checks.items() if definition not in existing.checks]
     found += [sql.SQL("DROP INDEX IF EXISTS {}").format(sql.Identifier(schema, name))
               for definition, name in existing.indexes.items() if definition not in declared.indexes]
     found += [sql.SQL("CREATE {}INDEX ON {} USING {}").format(
