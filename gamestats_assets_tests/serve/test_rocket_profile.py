@@ -45,7 +45,7 @@ def rocket(tmp_path_factory, migrated_pg_url):
     days.run_day(SYNTHETIC_DAY.isoformat(), snapshots=False)
     with psycopg.connect(migrated_pg_url) as conn:
         key = accounts.create(conn, "rocket-profile-player", "player", (UPLOADER,))
-        other = accounts.create(conn, "rocket-profile-other", "player", ("steam:1",))
+        other = accounts.create(conn, "rocket-profile-other", "player", ("steam:76561197960265729",))
     with client_for(migrated_pg_url, api_token=TOKEN, requests_per_minute=100_000, data_dir=data_dir,
                     max_upload_bytes=2 * 1024 * 1024) as client:
         uploaded = client.post(f"{BASE}/replays/upload", content=UPLOAD.read_bytes(),
