@@ -277,7 +277,7 @@ def test_every_pubg_admin_and_account_operation_answers_only_what_it_declares(do
               "map_name": "Baltic_Main"} for n in range(1, 7)]
     window = {"season_id": season, "name": "Round one", "starts_at": starts.isoformat(), "ends_at": ends.isoformat(),
               "reason": "the sweep"}
-    organiser, player_key = keyed_as(client, "organiser"), keyed_as(client, "player", ("steam:1",))
+    organiser, player_key = keyed_as(client, "organiser"), keyed_as(client, "player", ("steam:76561197960265729",))
     reads = [Ask("GET", "/api/v1/health", "/api/v1/health", headers={}),
              *(Ask("GET", f"{base}{p}", f"{base}{p}", params=context, headers={}) for p in (
                  "/leaderboard/teams", "/leaderboard/players", "/matches/recent", "/schedule")),
@@ -356,13 +356,15 @@ def test_every_lol_and_l2m_operation_answers_only_what_it_declares(document, lol
                 headers={}),
             Ask("GET", f"{base}/champions", f"{base}/champions", headers={}),
             *(Ask("GET", f"{base}/{p}", f"{base}/{p}", params={"queue": queue}, headers={})
-              for p in ("patterns", "correlations", "objectives", "objective-timing", "vision", "win-model")),
+              for p in ("patterns", "correlations", "objectives", "objective-timing", "vision", "win-model",
+                        "first-item-gold")),
             *(Ask("GET", f"/api/v1/l2m/{p}", f"/api/v1/l2m/{p}", params={**days, "server_id": server}, headers={})
               for p in ("kpis", "retention", "farms", "split", "economy")),
             Ask("GET", "/api/v1/l2m/compare", "/api/v1/l2m/compare", params={"to": days["to"], "server_id": server},
                 headers={}),
             *(Ask("GET", f"/api/v1/l2m/{p}", f"/api/v1/l2m/{p}", params=params, headers={})
-              for p, params in (("revenue", days), ("targets", {}), ("servers", {})))]
+              for p, params in (("revenue", days), ("targets", {}), ("servers", {}), ("farmer-types", days),
+                                ("lifetime", {"to": days["to"]})))]
     with client_for(pg_url, api_token=TOKEN, requests_per_minute=100_000) as client:
         asked = sweep(document, client, asks, kept, roles={})
         for path in ("kpis", "retention", "farms"):
@@ -411,7 +413,7 @@ def test_every_rocket_and_deletion_operation_answers_only_what_it_declares(docum
     with client_for(pg_url, api_token=TOKEN, requests_per_minute=100_000, data_dir=data_dir,
                     max_upload_bytes=2 * 1024 * 1024) as client:
         client.app.state.dagster_instance = dg.DagsterInstance.ephemeral
-        stranger = keyed_as(client, "player", ("steam:1",))
+        stranger = keyed_as(client, "player", ("steam:76561197960265729",))
         reads = [*(Ask("GET", f"{base}/{p}", f"{base}/{p}", params={"player_id": player}, headers={}) for p in (
                      "player", "replays/recent", "analytics/weaknesses", "analytics/progress",
                      "analytics/rank-prediction", "analytics/rank-outlook", "analytics/comparison",
