@@ -1,10 +1,10 @@
-"""The PUBG sensors together: one run per new match whichever sensor saw it first, and API discovery ticks
-bounded in requests and time, continuing from their cursor. The process's shared rate limiter is emptied
+"""The PUBG sensors together: one run per new match whichever sensor saw it first, API discovery ticks
+bounded in requests and continuing from their cursor, and download ticks bounded in time, a match left or failed
+taken up by a later tick. The process's shared rate limiter is emptied
 where the test stands for a minute passing between ticks."""
 
 import json
 import threading
-import time
 from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -12,6 +12,7 @@ import dagster as dg
 import pytest
 
 from gamestats_assets.defs.pubg import sensors
+from gamestats_assets.defs.pubg.assets import first_discovery
 from gamestats_assets.defs.pubg.sensors import API_URL_ENV, requests_per_tick
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import Settings
@@ -27,8 +28,15 @@ class _Players(_Api):
     """The recorded match and telemetry, and a players answer for whichever ids are asked: the sample
     match for the sample player, none for the others."""
 
+    failing = False
+    """When set by a test, the telemetry answers 404: a download that fails."""
+
     def do_GET(self):
         url = urlsplit(self.path)
+        if self.failing and url.path.startswith("/telemetry/"):
+            self.send_response(404)
+            self.end_headers()
+            return
         if not url.path.startswith("/shards/steam/players"):
             return super().do_GET()
         self.seen.append((self.path, self.headers.get("Authorization")))
@@ -77,7 +85,7 @@ def requested(result) -> int:
     return len(result.run_requests or []) if isinstance(result, dg.SensorResult) else 0
 
 
-def test_three_sensors_over_one_new_match_request_one_run(api, platform):
+def test_every_sensor_over_one_new_match_requests_one_run(api, platform):
     instance, cursor, runs = dg.DagsterInstance.ephemeral(), None, []
     for _ in range(3):
         http.SHARED_LIMITERS.clear()
@@ -85,8 +93,10 @@ def test_three_sensors_over_one_new_match_request_one_run(api, platform):
         runs.append(requested(result))
         cursor = result.cursor
     http.SHARED_LIMITERS.clear()
-    runs += [requested(tick(name, platform, instance)) for name in ("pubg_api_discovery", "pubg_landing_sensor")]
-    assert sum(runs) == 1 and runs[-2:] == [0, 0]
+    runs += [requested(tick(name, platform, instance)) for name in (
+        "pubg_tournament_download", "pubg_api_discovery", "pubg_api_download", "pubg_tournament_download",
+        "pubg_landing_sensor")]
+    assert runs == [0, 0, 0, 1, 0, 0, 0, 0]
 
 
 def test_a_match_dropped_into_landing_first_is_not_fetched_or_run_again(api, platform):
@@ -96,26 +106,53 @@ def test_a_match_dropped_into_landing_first_is_not_fetched_or_run_again(api, pla
     (platform.landing_dir("pubg") / "matches").mkdir(parents=True)
     (platform.landing_dir("pubg") / "matches" / "dropped.json").write_text(json.dumps(match))
     assert requested(tick("pubg_landing_sensor", platform, instance)) == 1
-    assert [requested(tick(name, platform, instance)) for name in ("pubg_tournament_discovery", "pubg_api_discovery")] == [0, 0]
+    assert [requested(tick(name, platform, instance)) for name in (
+        "pubg_tournament_discovery", "pubg_api_discovery", "pubg_tournament_download", "pubg_api_download")] == [0] * 4
     assert not any(path.startswith(f"/shards/steam/matches/{MATCH_ID}") for path, _ in api.seen)
+    assert first_discovery(platform, MATCH_ID) == "landing"
 
 
 def test_a_tick_over_128_players_is_bounded_and_the_next_ticks_cover_the_rest(api, platform, monkeypatch):
     instance, cursor, asked = dg.DagsterInstance.ephemeral(), None, []
-    monkeypatch.setattr(sensors, "DOWNLOAD_SECONDS_PER_TICK", -1.0)
     for _ in range(3):
         monkeypatch.setattr(http, "SHARED_LIMITERS", {})
         before = len(api.seen)
-        started = time.monotonic()
         result = tick("pubg_tournament_discovery", platform, instance, cursor)
-        assert time.monotonic() - started < 10
         calls = [path for path, _ in api.seen[before:] if path.startswith("/shards/steam/players")]
-        assert len(calls) <= requests_per_tick() == 5
+        assert len(calls) <= requests_per_tick() == 5 and len(calls) == len(api.seen) - before
         asked += [account for path in calls for account in parse_qs(urlsplit(path).query)["filter[playerIds]"][0].split(",")]
         cursor = result.cursor
     assert set(asked) == set(TOURNAMENT_PLAYERS) and len(asked) == 3 * 5 * 10
-    assert json.loads(cursor)["pending"] == [MATCH_ID]
+    assert first_discovery(platform, MATCH_ID) == "tournament"
+
+
+def discover_every_player(platform, instance):
+    """The tournament discovery's ticks over all its players: the new match recorded, nothing downloaded."""
+    cursor = None
+    for _ in range(3):
+        http.SHARED_LIMITERS.clear()
+        cursor = tick("pubg_tournament_discovery", platform, instance, cursor).cursor
+    assert first_discovery(platform, MATCH_ID) == "tournament"
+
+
+def test_a_download_tick_past_its_time_leaves_the_match_to_the_next(api, platform, monkeypatch):
+    instance = dg.DagsterInstance.ephemeral()
+    discover_every_player(platform, instance)
+    monkeypatch.setattr(sensors, "DOWNLOAD_SECONDS_PER_TICK", -1.0)
+    assert requested(tick("pubg_tournament_download", platform, instance)) == 0
+    assert not (platform.landing_dir("pubg") / "matches").exists()
     monkeypatch.setattr(sensors, "DOWNLOAD_SECONDS_PER_TICK", 30.0)
-    result = tick("pubg_tournament_discovery", platform, instance, cursor)
+    result = tick("pubg_tournament_download", platform, instance)
     assert [request.partition_key for request in result.run_requests] == [MATCH_ID]
-    assert json.loads(result.cursor)["pending"] == []
+    assert (platform.landing_dir("pubg") / "telemetry" / f"{MATCH_ID}.raw.json.gz").is_file()
+
+
+def test_a_match_the_api_fails_on_waits_and_is_downloaded_by_a_later_tick(api, platform, monkeypatch):
+    instance = dg.DagsterInstance.ephemeral()
+    discover_every_player(platform, instance)
+    monkeypatch.setattr(api, "failing", True)
+    failed = tick("pubg_tournament_download", platform, instance)
+    assert requested(failed) == 0 and not (platform.landing_dir("pubg") / "telemetry").exists()
+    monkeypatch.setattr(api, "failing", False)
+    assert [r.partition_key for r in tick("pubg_tournament_download", platform, instance, failed.cursor).run_requests] == [
+        MATCH_ID]

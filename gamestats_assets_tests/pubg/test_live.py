@@ -34,9 +34,13 @@ SENSOR = {sensor.name: sensor for sensor in domain.defs.sensors}
 class _Api(BaseHTTPRequestHandler):
     base = ""
     seen: list[tuple[str, str | None]] = []
+    hold: threading.Event | None = None
+    """When set by a test, the telemetry answers only once it is released: a download that never ends."""
 
     def do_GET(self):
         self.seen.append((self.path, self.headers.get("Authorization")))
+        if self.path.startswith("/telemetry/") and self.hold is not None:
+            self.hold.wait()
         if self.path.startswith("/shards/steam/players"):
             body = json.dumps({"data": [{"type": "player", "id": PLAYER, "attributes": {"name": "EllasticHeart"},
                                          "relationships": {"matches": {"data": [{"type": "match", "id": MATCH_ID}]}}}],
@@ -77,6 +81,8 @@ def test_the_client_lists_recent_matches_and_downloads_match_and_telemetry(api, 
     match_path, telemetry_path = client.download(MATCH_ID, tmp_path)
     client.close()
     assert read_match(match_path).participants.height == 91
+    assert telemetry_path.name == f"{MATCH_ID}.raw.json.gz"
+    assert json.loads(gzip.decompress(telemetry_path.read_bytes())) == EVENTS
     assert read_telemetry(telemetry_path).event_counts["events"].sum() == len(EVENTS) == 98
     assert api.seen[0][0] == f"/shards/steam/players?filter%5BplayerIds%5D={PLAYER}"
     assert all(auth == "Bearer secret-key" for _, auth in api.seen)
@@ -92,23 +98,64 @@ def test_api_discovery_skips_without_a_key(api, platform_env, monkeypatch):
     assert isinstance(result, dg.SkipReason) and API_KEY_ENV in result.skip_message
 
 
-def test_api_discovery_downloads_new_matches_and_requests_a_run(api, platform_env, monkeypatch):
+@pytest.fixture
+def tracked(api, platform_env, monkeypatch):
     monkeypatch.setenv(API_KEY_ENV, "secret-key")
     platform = PlatformResource.from_settings(Settings.from_env())
     platform.roster_path("pubg").parent.mkdir(parents=True)
     platform.roster_path("pubg").write_text(f"player_id\n{PLAYER}\n")
+    return platform
+
+
+def test_api_discovery_records_new_matches_and_downloads_nothing(api, tracked):
+    result = tick("pubg_api_discovery", tracked, dg.DagsterInstance.ephemeral())
+    assert not result.run_requests and "1 new matches recorded" in result.skip_reason.skip_message
+    assert first_discovery(tracked, MATCH_ID) == "api"
+    assert [path for path, _ in api.seen if not path.startswith("/shards/steam/players")] == []
+    assert not (tracked.landing_dir("pubg") / "matches").exists()
+    assert not (tracked.landing_dir("pubg") / "telemetry").exists()
+
+
+def test_a_telemetry_server_that_never_answers_holds_no_discovery(api, tracked, monkeypatch):
+    released = threading.Event()
+    monkeypatch.setattr(api, "hold", released)
     instance = dg.DagsterInstance.ephemeral()
-    result = tick("pubg_api_discovery", platform, instance)
+    try:
+        first = tick("pubg_api_discovery", tracked, instance)
+        again = tick("pubg_api_discovery", tracked, instance, first.cursor)
+    finally:
+        released.set()
+    assert first_discovery(tracked, MATCH_ID) == "api"
+    assert "1 new matches recorded" in first.skip_reason.skip_message and "0 new matches recorded" in again.skip_reason.skip_message
+    assert not any(path.startswith("/telemetry/") for path, _ in api.seen)
+    [request] = tick("pubg_api_download", tracked, instance).run_requests
+    assert request.partition_key == MATCH_ID
+
+
+def test_the_download_lands_raw_gzip_telemetry_once_and_requests_a_run(api, tracked):
+    instance = dg.DagsterInstance.ephemeral()
+    tick("pubg_api_discovery", tracked, instance)
+    result = tick("pubg_api_download", tracked, instance)
     [request] = result.run_requests
     assert request.partition_key == MATCH_ID
     assert request.tags["discovered_by"] == "api"
     assert request.tags["dagster/priority"] == str(DISCOVERY_PRIORITY["api"]) == "0"
     assert [key for r in result.dynamic_partitions_requests for key in r.partition_keys] == [MATCH_ID]
-    landing = platform.landing_dir("pubg")
-    assert (landing / "matches" / f"{MATCH_ID}.json").exists() and (landing / "telemetry" / f"{MATCH_ID}.json").exists()
-    assert first_discovery(platform, MATCH_ID) == "api"
-    again = tick("pubg_api_discovery", platform, instance, result.cursor)
+    landing = tracked.landing_dir("pubg")
+    assert sorted(path.name for path in (landing / "telemetry").iterdir()) == [f"{MATCH_ID}.raw.json.gz"]
+    telemetry = landing / "telemetry" / f"{MATCH_ID}.raw.json.gz"
+    assert json.loads(gzip.decompress(telemetry.read_bytes())) == EVENTS
+    stamp = telemetry.stat().st_mtime_ns
+    again = tick("pubg_api_download", tracked, instance, result.cursor)
     assert again.run_requests in (None, [])
+    client = PubgClient(base_url=api.base)
+    try:
+        assert client.land_telemetry(MATCH_ID, f"{api.base}/telemetry/{MATCH_ID}-telemetry.json", landing) == telemetry
+    finally:
+        client.close()
+    assert sorted(path.name for path in (landing / "telemetry").iterdir()) == [f"{MATCH_ID}.raw.json.gz"]
+    assert telemetry.stat().st_mtime_ns == stamp
+    assert sum(path.startswith("/telemetry/") for path, _ in api.seen) == 1
 
 
 def test_tournament_discovery_runs_first(api, platform_env, monkeypatch):
@@ -119,6 +166,9 @@ def test_tournament_discovery_runs_first(api, platform_env, monkeypatch):
     (folder / "S1.json").write_text(json.dumps({"season": {"season_id": "S1"}, "teams": [
         {"team_name": "T", "division_id": "Pro", "group_id": "A", "players": [{"account_id": PLAYER, "name": "x"}]}],
         "rounds": [], "schedule": []}))
-    [request] = tick("pubg_tournament_discovery", platform, dg.DagsterInstance.ephemeral()).run_requests
+    instance = dg.DagsterInstance.ephemeral()
+    tick("pubg_tournament_discovery", platform, instance)
+    assert tick("pubg_api_download", platform, instance).run_requests in (None, [])
+    [request] = tick("pubg_tournament_download", platform, instance).run_requests
     assert request.tags["discovered_by"] == "tournament"
     assert request.tags["dagster/priority"] == str(DISCOVERY_PRIORITY["tournament"]) == "10"

@@ -2,8 +2,12 @@
 the lake to PostgreSQL, with real Dagster runs, real Delta tables and a real database."""
 
 import datetime as dt
+import gzip
 import json
 import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 import dagster as dg
 import polars as pl
@@ -16,7 +20,7 @@ from gamestats_assets.defs.pubg import assets as pubg
 from gamestats_assets.defs.pubg import domain
 from gamestats_assets.defs.pubg.assets import ASSETS, LANDING
 from gamestats_assets.defs.pubg.checks import CHECKS
-from gamestats_assets.defs.pubg.sensors import TRACKED_TARGET
+from gamestats_assets.defs.pubg.sensors import API_URL_ENV, TRACKED_TARGET
 from gamestats_assets.defs.pubg.transforms.discovery import DISCOVERY_PRIORITY
 from gamestats_assets.generator.emitters.pubg import (
     emit_match,
@@ -24,6 +28,7 @@ from gamestats_assets.generator.emitters.pubg import (
     write_match,
 )
 from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.sources.pubg.client import API_KEY_ENV
 from gamestats_assets.sources.pubg.telemetry import EVENT_TABLES
 from gamestats_assets_tests.pubg.conftest import MATCH_FILES, TELEMETRY_FILES
 
@@ -303,6 +308,70 @@ def test_telemetry_of_another_match_is_blocked_before_publish(built):
     assert not result.success and failed_checks(result) == ["telemetry_agrees_with_match_object"]
     summary = "SELECT count(*), bool_or(has_telemetry) FROM pubg.match_summaries WHERE match_id = %s"
     assert rows(url, summary, real_id) == [(91, False)]
+
+
+API_MATCH = "5e1f0d00-0000-4000-8000-000000000001"
+"""The synthetic public match the local API server answers with."""
+
+
+class _SyntheticApi(BaseHTTPRequestHandler):
+    """The PUBG API as the discovery and download sensors meet it: one tracked player's recent match, its match
+    object (its telemetry URL pointed at this server) and its telemetry, gzip as the CDN sends it."""
+
+    answers: dict[str, bytes] = {}
+
+    def do_GET(self):
+        body = self.answers.get(urlsplit(self.path).path)
+        self.send_response(200 if body is not None else 404)
+        self.end_headers()
+        self.wfile.write(body or b"")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_match_from_the_api_is_downloaded_apart_from_discovery_and_published(tmp_path, module_pg_url, monkeypatch):
+    data_dir = tmp_path / "data"
+    monkeypatch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("GAMESTATS_PG_URL", module_pg_url)
+    monkeypatch.setenv(API_KEY_ENV, "secret-key")
+    emitted = emit_match(public_match_plan(API_MATCH, dt.datetime.now(dt.UTC) - dt.timedelta(days=1), 11, teams=4,
+                                           event_range=(0, 0)), 11)
+    _, written = write_match(emitted, tmp_path / "emitted")
+    events = gzip.decompress(written.read_bytes())
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SyntheticApi)
+    base = f"http://127.0.0.1:{server.server_port}"
+    document = json.loads(json.dumps(emitted.match_document))
+    next(i for i in document["included"] if i["type"] == "asset")["attributes"]["URL"] = f"{base}/telemetry/x.json"
+    player = emitted.plan.teams[0].players[0].account_id
+    _SyntheticApi.answers = {
+        "/shards/steam/players": json.dumps({"data": [{"type": "player", "id": player, "relationships": {
+            "matches": {"data": [{"type": "match", "id": API_MATCH}]}}}]}).encode(),
+        f"/shards/steam/matches/{API_MATCH}": json.dumps(document).encode(),
+        "/telemetry/x.json": gzip.compress(events)}
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv(API_URL_ENV, base)
+    resources = location_resources(Settings.from_env())
+    platform, instance = resources["platform"], dg.DagsterInstance.ephemeral()
+    platform.roster_path("pubg").parent.mkdir(parents=True)
+    platform.roster_path("pubg").write_text(f"player_id\n{player}\n")
+    try:
+        context = dg.build_sensor_context(instance=instance, resources=resources)
+        assert not SENSORS["pubg_api_discovery"](context).run_requests
+        assert not (platform.landing_dir("pubg") / "telemetry").exists()
+        download = SENSORS["pubg_api_download"](dg.build_sensor_context(instance=instance, resources=resources))
+    finally:
+        server.shutdown()
+    [request] = download.run_requests
+    telemetry = platform.landing_dir("pubg") / "telemetry" / f"{API_MATCH}.raw.json.gz"
+    assert gzip.decompress(telemetry.read_bytes()) == events
+    instance.add_dynamic_partitions("pubg_match", [API_MATCH])
+    result = dg.materialize(EVERYTHING, selection=PER_MATCH, instance=instance, resources=resources,
+                            partition_key=request.partition_key, tags=request.tags)
+    assert result.success
+    assert rows(module_pg_url, "SELECT discovered_by FROM pubg.matches WHERE match_id = %s", API_MATCH) == [("api",)]
+    summary = "SELECT count(*), bool_and(has_telemetry) FROM pubg.match_summaries WHERE match_id = %s"
+    assert rows(module_pg_url, summary, API_MATCH) == [(16, True)]
 
 
 TOURNAMENT = ("tournament_match_outcomes", "tournament_scheduled_matches", "team_match_results",

@@ -92,7 +92,7 @@ def test_the_pubg_key_never_reaches_the_telemetry_host(origins, tmp_path, monkey
     finally:
         client.close()
 
-    assert len(json.loads(telemetry.read_bytes())) == len(events)
+    assert len(json.loads(gzip.decompress(telemetry.read_bytes()))) == len(events)
     assert api.keys_seen() == [f"Bearer {KEY}"]
     assert [path for path, _ in elsewhere.seen] == [f"/telemetry/{match_id}-telemetry.json"]
     assert elsewhere.keys_seen() == []

@@ -101,8 +101,9 @@ def known_matches(landing: Path) -> dict[str, MatchIdentity]:
 
 
 def _stem(name: str) -> str:
-    """A file name without its compression and JSON suffixes (`x-telemetry.json.gz` → `x-telemetry`)."""
-    for suffix in (".gz", ".jsonl", ".json"):
+    """A file name without its compression, JSON and raw suffixes (`x-telemetry.json.gz` → `x-telemetry`,
+    `<match id>.raw.json.gz` → `<match id>`)."""
+    for suffix in (".gz", ".jsonl", ".json", ".raw"):
         name = name.removesuffix(suffix)
     return name
 

@@ -1,5 +1,5 @@
 """The pubg sensors beyond its landing sensor: API discovery of the tracked and tournament players' new
-matches, the backfill of a newly tracked player's last `BACKFILL_DAYS` days of matches with telemetry (at low
+matches and, apart from it, their download (match object and `<match id>.raw.json.gz` telemetry), the backfill of a newly tracked player's last `BACKFILL_DAYS` days of matches with telemetry (at low
 priority, `lib/intake/tracking.BACKGROUND`), and the organisers' decisions taking effect (`api_sensors`)."""
 
 import datetime as dt
@@ -12,11 +12,14 @@ import dagster as dg
 import polars as pl
 
 from gamestats_assets.defs.pubg.assets import (
+    DISCOVERY_FOLDER,
     DOMAIN,
     LANDING,
+    LANDING_DISCOVERY,
     TRACKED_TABLES,
     cons,
     etl,
+    first_discovery,
     record_discovery,
 )
 from gamestats_assets.defs.pubg.organisers import tournament_definitions
@@ -28,7 +31,8 @@ from gamestats_assets.lib.authoring.publish_steps import published_specs
 from gamestats_assets.lib.core.inputs import UnreadableInput
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.intake.discovery import requested_keys
+from gamestats_assets.lib.intake.discovery import landing_files, requested_keys
+from gamestats_assets.lib.intake.http import ApiError
 from gamestats_assets.lib.intake.sensors import Discovered, build_discovery_sensor
 from gamestats_assets.lib.intake.tracking import History, build_tracked_player_sensor, shown
 from gamestats_assets.sources.pubg.backfill import BACKFILL_DAYS, WITHOUT_TELEMETRY
@@ -83,6 +87,19 @@ def matches_of_player(player: str, context: dg.SensorEvaluationContext, platform
     return History(kept["match_id"].to_list(), left_out)
 
 
+def discovered(platform: PlatformResource, discovered_by: str) -> list[str]:
+    """The match ids `discovered_by` found first (`record_discovery`), sorted."""
+    found = []
+    for path in landing_files(platform.landing_dir(DOMAIN) / DISCOVERY_FOLDER, lambda name: name.endswith(".json")):
+        try:
+            note = json.loads(path.read_text())
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if isinstance(note, dict) and note.get("discovered_by") == discovered_by and note.get("match_id") == path.stem:
+            found.append(path.stem)
+    return sorted(found)
+
+
 def tournament_players(platform: PlatformResource) -> list[str]:
     """The account ids on every tournament team of the organisers' files in landing/pubg/tournament/."""
     return sorted({player["account_id"] for definition in tournament_definitions(platform.landing_dir(DOMAIN))
@@ -93,18 +110,15 @@ def requests_per_tick() -> int:
     """Players requests one tick makes: half the key's limit a minute, so that the two discovery sensors
     together stay within it."""
     return max(1, requests_per_minute() // 2)
-DOWNLOAD_SECONDS_PER_TICK = 30.0
-"""A tick starts no new download after this long; the matches left wait in the cursor for the next tick."""
 
 
 def api_discover(discovered_by: str, players_of: Callable[[PlatformResource], list[str]]):
     """A `discover` that asks the API for the recent matches of the next players of `players_of(platform)`
-    (`requests_per_tick()` requests of ten players, taking up where the last tick stopped), downloads the
-    matches no partition holds and no sensor claimed yet (match object and telemetry) into landing, recording
-    first that `discovered_by` found them, and returns them. The cursor keeps the next player's position and
-    the matches found but not yet downloaded. A player who is not a PUBG account id, a listed match id that
-    is not a PUBG match id, and a match whose object or telemetry cannot be read (not a match object, a gzip
-    beyond `GAMESTATS_MAX_DECOMPRESSED_BYTES`) are logged with the reason and left out."""
+    (`requests_per_tick()` requests of ten players, taking up where the last tick stopped) and records each
+    match no partition holds and no sensor claimed yet as found by `discovered_by` (`record_discovery`), for its
+    download sensor (`api_download`): it downloads nothing itself, so a slow download never delays the next
+    discovery, and it requests no run. The cursor keeps the next player's position. A player who is not a PUBG
+    account id and a listed match id that is not a PUBG match id are logged with the reason and left out."""
 
     def discover(context: dg.SensorEvaluationContext, platform: PlatformResource) -> Discovered:
         players = []
@@ -118,35 +132,66 @@ def api_discover(discovered_by: str, players_of: Callable[[PlatformResource], li
         start = state.get("next", 0) % len(players) if players else 0
         batch = (players[start:] + players[:start])[:requests_per_tick() * PLAYERS_PER_REQUEST]
         client = PubgClient(base_url=os.environ.get(API_URL_ENV) or BASE_URL)
-        new = []
         try:
             listed = {m for ids in client.recent_matches(account_ids=batch).values() for m in ids} if batch else set()
-            started = time.monotonic()
-            taken = set(context.instance.get_dynamic_partitions(pubg_match_partitions.name))
-            candidates = sorted((listed | set(state.get("pending", []))) - taken - requested_keys(platform, DOMAIN))
-            refused = set()
-            for match_id in candidates:
+        finally:
+            client.close()
+        taken = set(context.instance.get_dynamic_partitions(pubg_match_partitions.name))
+        recorded = 0
+        for match_id in sorted(listed - taken - requested_keys(platform, DOMAIN)):
+            try:
+                match_id_of(match_id, "a match the PUBG API listed")
+            except PubgFormatError as error:
+                context.log.warning(f"skipped: {error}")
+                continue
+            recorded += first_discovery(platform, match_id) == LANDING_DISCOVERY
+            record_discovery(platform, match_id, discovered_by)
+        cursor = {"next": (start + len(batch)) % len(players) if players else 0}
+        return Discovered(keys=[], cursor=json.dumps(cursor),
+                          idle=f"{recorded} new matches recorded for download, no run requested")
+
+    return discover
+
+
+DOWNLOAD_SECONDS_PER_TICK = 30.0
+"""A download tick starts no new download after this long; the matches left wait for its next tick."""
+
+
+def api_download(discovered_by: str):
+    """A `discover` that downloads the matches `discovered_by` recorded (`landing/pubg/discoveries/`) that no
+    partition holds and no sensor claimed yet: the match object into `landing/pubg/matches/<id>.json` and its
+    telemetry into `landing/pubg/telemetry/<id>.raw.json.gz` (`PubgClient.land_telemetry`: through the door, once
+    a match), and returns them to run. The discoveries are its queue: a match left by one tick (past
+    `DOWNLOAD_SECONDS_PER_TICK`, or the API failing on it) is taken up by the next. A match whose object or
+    telemetry cannot be read (not a match object, a gzip beyond `GAMESTATS_MAX_DECOMPRESSED_BYTES`) is logged with
+    the reason and kept in the cursor, never downloaded again."""
+
+    def discover(context: dg.SensorEvaluationContext, platform: PlatformResource) -> Discovered:
+        refused = set(json.loads(context.cursor).get("refused", [])) if context.cursor else set()
+        taken = set(context.instance.get_dynamic_partitions(pubg_match_partitions.name))
+        waiting = sorted(set(discovered(platform, discovered_by)) - taken - refused - requested_keys(platform, DOMAIN))
+        landing, new, started = platform.landing_dir(DOMAIN), [], time.monotonic()
+        client = PubgClient(base_url=os.environ.get(API_URL_ENV) or BASE_URL)
+        try:
+            for match_id in waiting:
                 if time.monotonic() - started > DOWNLOAD_SECONDS_PER_TICK:
                     break
                 try:
-                    match_id_of(match_id, "a match the PUBG API listed")
-                except PubgFormatError as error:
-                    context.log.warning(f"skipped: {error}")
-                    refused.add(match_id)
-                    continue
-                record_discovery(platform, match_id, discovered_by)
-                try:
-                    client.download(match_id, platform.landing_dir(DOMAIN))
+                    _, url = client.land_match(match_id, landing)
+                    if url:
+                        client.land_telemetry(match_id, url, landing)
                 except (PubgFormatError, UnreadableInput) as error:
                     context.log.warning(f"match {match_id} skipped: {error}")
                     refused.add(match_id)
                     continue
+                except ApiError as error:
+                    context.log.warning(f"match {match_id} waits for the next tick: {error}")
+                    break
                 new.append(match_id)
         finally:
             client.close()
-        cursor = {"next": (start + len(batch)) % len(players) if players else 0,
-                  "pending": [m for m in candidates if m not in new and m not in refused]}
-        return Discovered(keys=new, cursor=json.dumps(cursor), tags={"discovered_by": discovered_by})
+        return Discovered(keys=new, cursor=json.dumps({"refused": sorted(refused)}),
+                          tags={"discovered_by": discovered_by})
 
     return discover
 
@@ -167,13 +212,19 @@ def api_sensors(wiring: Wiring) -> list[dg.SensorDefinition]:
         build_discovery_sensor(
             "pubg_api_discovery", api_discover("api", lambda platform: tracked_players(platform, PostgresResource())),
             wiring.jobs["pubg_match"], pubg_match_partitions,
-            description="Every 10 minutes: new matches of the tracked players, from the PUBG API.",
-            minimum_interval_seconds=600, priority=0, api_key_env=API_KEY_ENV, landing=LANDING),
+            description="Every 10 minutes: records the new matches of the tracked players, from the PUBG API, for "
+            "pubg_api_download.", minimum_interval_seconds=600, priority=0, api_key_env=API_KEY_ENV),
         build_discovery_sensor(
             "pubg_tournament_discovery", api_discover("tournament", tournament_players), wiring.jobs["pubg_match"],
-            pubg_match_partitions, description="Every minute: new matches of the tournament players, from the PUBG "
-            "API, run before other work.", minimum_interval_seconds=60, priority=10, api_key_env=API_KEY_ENV,
-            landing=LANDING),
+            pubg_match_partitions, description="Every minute: records the new matches of the tournament players, "
+            "from the PUBG API, for pubg_tournament_download.", minimum_interval_seconds=60, priority=10,
+            api_key_env=API_KEY_ENV),
+        *(build_discovery_sensor(
+            f"pubg_{path}_download", api_download(path), wiring.jobs["pubg_match"], pubg_match_partitions,
+            description=f"Every {every}: downloads the matches pubg_{path}_discovery recorded (match object and "
+            "telemetry as <match id>.raw.json.gz) and runs them.", minimum_interval_seconds=seconds,
+            priority=priority, api_key_env=API_KEY_ENV, landing=LANDING)
+          for path, every, seconds, priority in (("api", "minute", 60, 0), ("tournament", "30 seconds", 30, 10))),
         build_tracked_player_sensor(DOMAIN, matches_of_player, TRACKED_TARGET),
         build_decisions_sensor(wiring),
     ]

@@ -3,6 +3,7 @@ endpoint), match objects and telemetry files. The key comes from `GAMESTATS_PUBG
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -25,6 +26,13 @@ ACCOUNT_ID = re.compile(r"account\.[0-9a-fA-F]{32}")
 
 
 RATE_ENV = "GAMESTATS_PUBG_REQUESTS_PER_MINUTE"
+MATCHES, TELEMETRY = "matches", "telemetry"
+"""The landing folders of match objects and telemetry files."""
+
+
+def telemetry_name(match_id: str) -> str:
+    """The name a downloaded telemetry file lands under: `<match id>.raw.json.gz`, the API's answer kept whole."""
+    return f"{match_id}.raw.json.gz"
 
 
 def requests_per_minute() -> int:
@@ -78,18 +86,29 @@ class PubgClient:
         """The telemetry file at `url` (a JSON array of events), gunzipped."""
         return self.api.get_bytes(url)
 
-    def download(self, match_id: str, landing: Path, with_telemetry: bool = True) -> tuple[Path, Path | None]:
-        """Land the match object as `landing/matches/<id>.json` and its telemetry as `landing/telemetry/<id>.json`
-        (`lib/intake/door.py`, each whole or not at all); return both paths (None for telemetry not fetched or not
-        offered)."""
+    def land_match(self, match_id: str, landing: Path) -> tuple[Path, str | None]:
+        """Land the match object as `landing/matches/<id>.json` (`lib/intake/door.py`, whole or not at all, a later
+        answer replacing an earlier one); return its path and its telemetry URL (None when it offers none)."""
         match_id = match_id_of(match_id, "a match id the PUBG API listed")
         document = self.match(match_id)
         parsed = parse_match(document, origin=f"PUBG match {match_id}")
+        path = Door.of_folder(landing).land((MATCHES, f"{parsed.match_id}.json"), msgspec.json.encode(document),
+                                            conflict=REPLACE).path
+        return path, parsed.match["telemetry_url"][0] or None
+
+    def land_telemetry(self, match_id: str, url: str, landing: Path) -> Path:
+        """Land the telemetry at `url` as `landing/telemetry/<id>.raw.json.gz` (gzip, through the door: whole or not
+        at all, the first delivery kept); a match whose file is in place already is not downloaded again."""
         door = Door.of_folder(landing)
-        match_path = door.land(("matches", f"{parsed.match_id}.json"), msgspec.json.encode(document),
-                               conflict=REPLACE).path
-        url = parsed.match["telemetry_url"][0]
+        parts = (TELEMETRY, telemetry_name(match_id_of(match_id, "a match id the PUBG API listed")))
+        if door.place(*parts).is_file():
+            return door.place(*parts)
+        return door.land(parts, gzip.compress(self.telemetry(url), mtime=0)).path
+
+    def download(self, match_id: str, landing: Path, with_telemetry: bool = True) -> tuple[Path, Path | None]:
+        """Land the match object (`land_match`) and, with `with_telemetry`, its telemetry (`land_telemetry`); return
+        both paths (None for telemetry not fetched or not offered)."""
+        match_path, url = self.land_match(match_id, landing)
         if not with_telemetry or not url:
             return match_path, None
-        return match_path, door.land(("telemetry", f"{parsed.match_id}.json"), self.telemetry(url),
-                                     conflict=REPLACE).path
+        return match_path, self.land_telemetry(match_id, url, landing)
