@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from gamestats_assets.lib.core.settings import PROJECT_ROOT, SAVED_NAMES, Settings, read_saved, save
 from gamestats_assets.lib.publish import embedded_postgres
@@ -610,7 +610,7 @@ def accounts_list() -> None:
 
     with _accounts_connection() as conn:
         rows = store.listed(conn)
-    table = Table("name", "role", "player ids", "keys in use", "created", "revoked")
+    table = Table("name", "role", Column("player ids", overflow="fold"), "keys in use", "created", "revoked")
     for row in rows:
         table.add_row(row["name"], row["role"], ", ".join(row["player_ids"]), str(row["keys_in_use"]),
                       f"{row['created_at']:%Y-%m-%d %H:%M}",

@@ -15,6 +15,11 @@ from gamestats_assets.lib.core.columns import (
 )
 from gamestats_assets.lib.core.erasure import Identity
 
+MIN_MATCHES = 3
+"""The games of a player's main playlist before their skills are scored (`rocket.player_weaknesses`)."""
+MIN_PEERS = 10
+"""The players of a band, each with `MIN_MATCHES` games, a skill is scored against."""
+
 MEANINGS = {
     "date": "the day (UTC) the game was played, its partition",
     "match_id": "the game: the replay's match id (32 hex)",

@@ -52,10 +52,11 @@ def test_every_l2m_answer_is_its_declared_model(lol_and_l2m, lol_l2m_client):
     asked.add(route)
     assert server in {s["server_id"] for s in answer["data"]["servers"]}
     for path, params in (("compare", {"to": days["to"], "server_id": server}), ("split", {**days, "by": "vip_tier"}),
-                         ("economy", days), ("revenue", days), ("targets", {})):
+                         ("economy", days), ("revenue", days), ("targets", {}), ("lifetime", {"to": days["to"]})):
         route, answer = typed_get(lol_l2m_client, f"/api/v1/l2m/{path}", params)
         asked.add(route)
         assert answer["data"], path
+    asked.add(typed_get(lol_l2m_client, "/api/v1/l2m/farmer-types", days)[0])
     covered(lol_l2m_client, "/api/v1/l2m", asked)
 
 
@@ -78,7 +79,8 @@ def test_every_lol_answer_is_its_declared_model(lol_and_l2m, lol_l2m_client):
                          *((path, {"queue": queue}) for path in ("patterns", "correlations", "objectives",
                                                                  "objective-timing", "dragon-vs-herald",
                                                                  "build-paths", "skill-ngrams", "coordination",
-                                                                 "objective-tree", "vision", "win-model"))):
+                                                                 "objective-tree", "vision", "win-model",
+                                                                 "first-item-gold"))):
         route, answer = typed_get(lol_l2m_client, f"/api/v1/lol/{path}", params)
         asked.add(route)
         assert answer["data"] or path in FEW_GAMES, path

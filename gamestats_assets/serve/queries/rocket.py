@@ -11,7 +11,7 @@ import math
 import psycopg
 from psycopg import sql
 
-from gamestats_assets.defs.rocket.transforms.skills import MIN_MATCHES, MIN_PEERS
+from gamestats_assets.published.rocket import MIN_MATCHES, MIN_PEERS
 from gamestats_assets.published.rocket import COLUMNS
 from gamestats_assets.serve.core.models import field, paged, row, shape, typed
 from gamestats_assets.serve.queries import NotFound, page, query

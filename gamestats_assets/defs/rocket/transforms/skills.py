@@ -11,13 +11,12 @@ import polars as pl
 from gamestats_assets.defs.rocket.transforms.daily import COUNT_RATES
 from gamestats_assets.defs.rocket.transforms.stated import GAME, STATED, known_profiles
 from gamestats_assets.lib.core.stats import Z_95
+from gamestats_assets.published.rocket import MIN_MATCHES, MIN_PEERS
 from gamestats_assets.sources.ballchasing.measures import SHARE, SKILL_INDICATORS, STATS, better_of
 
 RATES = tuple(stat for stat, declared in STATS.items() if declared.unit == SHARE)
 """The indicators compared as rates, on the log-odds of their numerator and denominator (a mean kept as its total
 and count, `rotation_timing`, is compared as it is)."""
-MIN_MATCHES = 3
-MIN_PEERS = 10
 FALSE_DISCOVERY_RATE = 0.05
 MAD_TO_SD = 1.4826
 MEDIAN_VARIANCE = np.pi / 2
