@@ -610,12 +610,13 @@ def accounts_list() -> None:
 
     with _accounts_connection() as conn:
         rows = store.listed(conn)
-    table = Table("name", "role", Column("player ids", overflow="fold"), "keys in use", "created", "revoked")
+    table = Table("name", "role", Column("player ids", no_wrap=True), "keys in use", "created", "revoked")
     for row in rows:
-        table.add_row(row["name"], row["role"], ", ".join(row["player_ids"]), str(row["keys_in_use"]),
+        table.add_row(row["name"], row["role"], "\n".join(row["player_ids"]), str(row["keys_in_use"]),
                       f"{row['created_at']:%Y-%m-%d %H:%M}",
                       f"{row['revoked_at']:%Y-%m-%d %H:%M}" if row["revoked_at"] else "")
-    console.print(table)
+    # Piped or captured, the table takes the width it needs: a player id is copied whole, never cut.
+    console.print(table, width=None if console.is_terminal else 240)
 
 
 @main.group()
