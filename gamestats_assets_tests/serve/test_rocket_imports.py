@@ -1,6 +1,7 @@
 """A Rocket League replay imported by its ballchasing id (`POST /api/v1/rocket/replays/ballchasing`) against
 ballchasing's API on loopback answering its recorded replay: the JSON lands where the discovery lands it and is
-then served; ballchasing's refusals and failures, hostile ids and other players' replays answered as such."""
+then served (its replay file, which this server does not serve, missing and said so); ballchasing's refusals and
+failures, hostile ids and other players' replays answered as such."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 
 from gamestats_assets.serve.routes.rocket import imports as rocket_imports
 from gamestats_assets.sources.ballchasing.client import TOKEN_ENV, URL_ENV
+from gamestats_assets.sources.ballchasing.replay_file import FILE_MISSING
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
 from gamestats_assets_tests.rocket.conftest import BALLCHASING
 from gamestats_assets_tests.serve.conftest import TOKEN, client_for, publish_rocket_day
@@ -109,18 +111,21 @@ def test_an_imported_replay_lands_as_the_discovery_lands_it_is_processing_then_s
     assert response.status_code == 202, response.text
     day = GAME.played_at.date().isoformat()
     landed = f"landing/rocket/{day}/ballchasing/{REPLAY_ID}.json"
+    no_file = "ballchasing serves no replay file of it (HTTP 404)"
     assert response.json() == {"id": GAME.match_id, "ballchasing_id": REPLAY_ID, "status": "processing",
                                "landed": landed, "already_imported": False,
                                "played_at": GAME.played_at.isoformat(), "players": len(GAME.players),
-                               "follow": f"{BASE}/replays/{GAME.match_id}"}
-    assert json.loads((api["data_dir"] / landed).read_text()) == RECORDED
-    assert _Ballchasing.seen == [(f"/replays/{REPLAY_ID}", BALLCHASING_TOKEN)]
+                               "follow": f"{BASE}/replays/{GAME.match_id}", "frames_missing": no_file}
+    assert json.loads((api["data_dir"] / landed).read_text()) == {**RECORDED, FILE_MISSING: no_file}
+    assert _Ballchasing.seen == [(f"/replays/{REPLAY_ID}", BALLCHASING_TOKEN),
+                                 (f"/replays/{REPLAY_ID}/file", BALLCHASING_TOKEN)]
     assert client.get(f"{BASE}/replays/{GAME.match_id}").json()["data"] == {"id": GAME.match_id,
                                                                            "status": "processing"}
 
     again = imported(api, REPLAY_ID)
     assert again.status_code == 200 and again.json()["status"] == "already imported", again.text
-    assert again.json()["landed"] == landed and len(_Ballchasing.seen) == 1, "a landed replay is not asked again"
+    assert again.json()["landed"] == landed and len(_Ballchasing.seen) == 2, "a landed replay is not asked again"
+    assert again.json()["frames_missing"] == no_file
 
     publish_rocket_day(api["data_dir"], api["pg_url"], day)
     served = client.get(f"{BASE}/replays/{GAME.match_id}").json()["data"]

@@ -1,5 +1,6 @@
 """The live ballchasing.com API: list a player's replays page by page, fetch each, land it as
-`landing/rocket/<day played, UTC>/ballchasing/<id>.json`, the file a user would drop."""
+`landing/rocket/<day played, UTC>/ballchasing/<id>.json`, the file a user would drop, with its raw replay beside it
+where ballchasing serves it (`replay_file.py`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from typing import Any
 from gamestats_assets.lib.core.inputs import UUID, UnsafePath, checked_id, inside
 from gamestats_assets.lib.intake.door import REPLACE, Door
 from gamestats_assets.lib.intake.http import ApiClient, EndpointLimit
+from gamestats_assets.sources.ballchasing.replay_file import land_replay_file, with_file_fate
+from gamestats_assets.sources.ballchasing.replay_json import BallchasingFormatError, parse_replay_json
 
 BASE_URL = "https://ballchasing.com/api"
 TOKEN_ENV = "GAMESTATS_BALLCHASING_TOKEN"
@@ -75,11 +78,19 @@ def replay_json(document: Mapping[str, Any]) -> str:
 
 def land_replay(client: ApiClient, landing_dir: Path, entry: Mapping[str, Any]) -> tuple[dt.date, Path]:
     """Fetch the full replay of a list entry and land it under its day's `ballchasing/` folder of `landing_dir`
-    (`lib/intake/door.py`: whole or not at all, the later answer in place of an earlier one); return the day and
-    the file."""
-    day, replay_id = played_day(entry), replay_id_of(entry)
-    landed = Door.of_folder(landing_dir).land((day.isoformat(), LANDING_FOLDER, f"{replay_id}.json"),
-                                              replay_json(client.get_json(f"/replays/{replay_id}")), conflict=REPLACE)
+    (`lib/intake/door.py`: whole or not at all, the later answer in place of an earlier one), its raw replay first
+    in the day's folder as an upload lands (`replay_file.land_replay_file`), or why it could not be had in the JSON;
+    return the day and the JSON's file."""
+    day, replay_id, door = played_day(entry), replay_id_of(entry), Door.of_folder(landing_dir)
+    document = client.get_json(f"/replays/{replay_id}")
+    try:
+        match_id = parse_replay_json(document).match_id
+    except (BallchasingFormatError, KeyError, TypeError, ValueError) as error:  # its run quarantines it
+        missing = f"its JSON does not say what game it is ({error})"
+    else:
+        missing = land_replay_file(client, door, day.isoformat(), replay_id, match_id)
+    landed = door.land((day.isoformat(), LANDING_FOLDER, f"{replay_id}.json"),
+                       replay_json(with_file_fate(document, missing)), conflict=REPLACE)
     return day, landed.path
 
 

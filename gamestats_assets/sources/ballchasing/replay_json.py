@@ -17,6 +17,7 @@ from gamestats_assets.sources.ballchasing.records import (
     missing,
     ratio,
 )
+from gamestats_assets.sources.ballchasing.replay_file import FILE_MISSING
 from gamestats_assets.sources.replays.header import player_id_of
 
 SOURCE = "ballchasing"
@@ -41,7 +42,14 @@ def _team_goals(team: dict[str, Any]) -> int:
     return int(((team.get("stats") or {}).get("core") or {}).get("goals", 0))
 
 
-def _player_stats(stats: dict[str, Any], team_size: int) -> tuple[StatValue, ...]:
+def no_frames(document: dict[str, Any]) -> str:
+    """Why the figures read of frames are missing from the JSON `document`: JSON has none, and, for an imported game,
+    why its replay file could not be had (`replay_file.FILE_MISSING`)."""
+    why = document.get(FILE_MISSING)
+    return f"{NO_FRAMES}, and its replay file could not be had: {why}" if why else NO_FRAMES
+
+
+def _player_stats(stats: dict[str, Any], team_size: int, frameless: str) -> tuple[StatValue, ...]:
     core = stats.get("core", {})
     values = {f"{group}_{name}": (stats[group].get(name, 0 if f"{group}_{name}" in ZERO_WHEN_ABSENT else None)
                                   if stats.get(group) else None)
@@ -57,14 +65,15 @@ def _player_stats(stats: dict[str, Any], team_size: int) -> tuple[StatValue, ...
         ratio("shot_accuracy", core.get("goals"), core.get("shots"), "the player took no shot"),
         *group_rows(values, no_group),
         *features(values, team_size, "the replay has no positioning, movement or boost stats"),
-        missing("position_variance", NO_FRAMES),
+        missing("position_variance", frameless),
         missing("aerial_rate", NO_TOUCHES),
         missing("challenge_win_rate", NO_TOUCHES),
-        *(missing(stat, NO_FRAMES) for stat in MECHANICS),
+        *(missing(stat, frameless) for stat in MECHANICS),
     )
 
 
-def _player(raw: dict[str, Any], match_id: str, team: int, index: int, team_size: int) -> ParsedPlayer:
+def _player(raw: dict[str, Any], match_id: str, team: int, index: int, team_size: int,
+            frameless: str) -> ParsedPlayer:
     name = _unmasked(raw.get("name")) or ""
     online_id = _unmasked((raw.get("id") or {}).get("id"))
     is_bot = not raw.get("id")
@@ -77,7 +86,7 @@ def _player(raw: dict[str, Any], match_id: str, team: int, index: int, team_size
         score=int(core.get("score", raw.get("score", 0))), goals=int(core.get("goals", 0)),
         assists=int(core.get("assists", 0)), saves=int(core.get("saves", 0)), shots=int(core.get("shots", 0)),
         rank_tier=rank.get("tier"), rank_division=rank.get("division"),
-        stats=_player_stats(raw["stats"], team_size) if raw.get("stats") else (),
+        stats=_player_stats(raw["stats"], team_size, frameless) if raw.get("stats") else (),
     )
 
 
@@ -90,7 +99,8 @@ def parse_replay_json(document: dict[str, Any]) -> ParsedMatch:
     masked PlayStation id (`*****`) makes the player `anonymous:<match>:<team>:<index>`; `duration`, a
     player's `name` and a team's zero `goals` may be absent. A training replay (`match_type` "Training",
     or a list entry with neither playlist nor players) gets the playlist `training`. Without frames,
-    position variance, aerial rate and challenges are null with that reason."""
+    position variance and the frame mechanics are null with that reason (`no_frames`: for an imported game whose
+    replay file could not be had, why), aerial rate and challenges null for want of touches."""
     absent = [key for key in ("id", "rocket_league_id", "date") if not document.get(key)]
     if absent:
         raise BallchasingFormatError(f"not a ballchasing replay: no {', '.join(absent)}")
@@ -99,7 +109,7 @@ def parse_replay_json(document: dict[str, Any]) -> ParsedMatch:
     training = document.get("match_type") == "Training"
     match_id = match_key(document.get("match_guid"), document["rocket_league_id"])
     players = tuple(
-        _player(raw, match_id, team, index, team_size)
+        _player(raw, match_id, team, index, team_size, no_frames(document))
         for team, side in ((0, blue), (1, orange))
         for index, raw in enumerate(side.get("players", []))
     )

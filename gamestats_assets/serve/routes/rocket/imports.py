@@ -1,8 +1,10 @@
 """A Rocket League replay imported by its ballchasing id (`POST /api/v1/rocket/replays/ballchasing`): its JSON fetched
 from ballchasing's API (`GET /replays/{id}`, at `GAMESTATS_BALLCHASING_URL` with `GAMESTATS_BALLCHASING_TOKEN`, as the
 roster-driven discovery fetches it) and landed where the discovery lands it, `landing/rocket/<day>/ballchasing/<id>.json`,
-so that the landing sensor runs it; answered with an upload's fates. The file's name is the id asked for, checked
-to be a UUID before anything is asked of ballchasing, never a name the answer gives."""
+with its raw replay (`GET /replays/{id}/file`) landed beside it as an upload lands, so that its game is read from its
+frames (`sources/ballchasing/replay_file.py`), or why that file could not be had; the landing sensor runs them, and
+the import is answered with an upload's fates. The file's name is the id asked for, checked to be a UUID before
+anything is asked of ballchasing, never a name the answer gives."""
 
 from __future__ import annotations
 
@@ -16,16 +18,17 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from gamestats_assets.lib.core.inputs import UnreadableInput
-from gamestats_assets.lib.intake.door import LANDED, NamesDeletedPlayer
+from gamestats_assets.lib.intake.door import LANDED, Door, NamesDeletedPlayer
 from gamestats_assets.lib.intake.http import ApiError, MissingApiKey, RetryableError
 from gamestats_assets.serve.core.accounts import Principal
 from gamestats_assets.serve.core.models import field, shape
-from gamestats_assets.serve.deps import Player, SettingsDep
+from gamestats_assets.serve.deps import Consented, SettingsDep
 from gamestats_assets.serve.intake.held_games import conflicts
 from gamestats_assets.serve.intake.rocket_landing import IMPORTS, door_of, landing_day
 from gamestats_assets.serve.routes.rocket.common import PREFIX, TAGS
 from gamestats_assets.sources.ballchasing.client import LANDING_FOLDER, TOKEN_ENV, client_from_env, replay_json
-from gamestats_assets.sources.ballchasing.replay_json import BallchasingFormatError, parse_replay_json
+from gamestats_assets.sources.ballchasing.replay_file import FILE_MISSING, land_replay_file, with_file_fate
+from gamestats_assets.sources.ballchasing.replay_json import NO_FRAMES, BallchasingFormatError, parse_replay_json
 
 router = APIRouter(prefix=PREFIX, tags=TAGS)
 
@@ -54,10 +57,14 @@ Imported = shape("RocketImported", "A ballchasing replay landed, to be run as a 
                  landed=field(str, "where its JSON is held, under the data folder (or retired, its rows kept)"),
                  already_imported=field(bool, "whether it was held before this request"),
                  played_at=field(str, "when it was played, ISO 8601"), players=field(int, "its players"),
-                 follow=field(str, "the address of its status and analysis"))
+                 follow=field(str, "the address of its status and analysis"),
+                 frames_missing=field(str | None, "why its raw replay could not be had from ballchasing, so that its "
+                                      "game is read from JSON alone, without frame mechanics, heatmap or 3D viewer "
+                                      "(null when its raw replay is held)"))
 
 FATES = {200: {"description": "this replay is already held (landed, or read and retired); nothing changed"},
-         403: {"description": "none of the account's players played it; nothing landed"},
+         403: {"description": "none of the account's players played it, or its player has not consented "
+                                             "(`/api/v1/users/consent`); nothing landed"},
          404: {"description": "ballchasing has no replay of that id"},
          409: {"description": "its game is held for the operator as a conflict of uploads, or this server has no "
                               "ballchasing key (`GAMESTATS_BALLCHASING_TOKEN`) to fetch it with; nothing landed"},
@@ -71,10 +78,13 @@ FATES = {200: {"description": "this replay is already held (landed, or read and 
 @router.post("/replays/ballchasing", status_code=202, response_model=Imported, responses=FATES,
              summary="Import a replay by its ballchasing id; its JSON lands and is run as the discovery's is")
 def import_replay(settings: SettingsDep, asked: BallchasingImport,
-                  who: Player) -> JSONResponse:
+                  who: Consented) -> JSONResponse:
     """A replay of ballchasing.com fetched by its id and landed as `landing/rocket/<day>/ballchasing/<id>.json`
     (its day played, UTC, when that is a day of the platform's history, else today), which the landing sensor runs;
     answered 202 with the game's match id, whose `GET /replays/{id}` says `processing` until its day is published.
+    Its raw replay is downloaded from ballchasing and landed first, as an upload lands (a game held as a raw
+    replay already keeps its file); where it cannot be had, `frames_missing` says why, as do the null reasons of
+    the figures read of frames.
     A replay already held (that file landed, or the same JSON read by a run and retired since) answers 200, without
     asking ballchasing again when it is landed; a game held for the operator as a conflict of uploads, 409, as is a
     replay not held on a server without a ballchasing key. As for an
@@ -84,9 +94,11 @@ def import_replay(settings: SettingsDep, asked: BallchasingImport,
     the key or answers what is not that replay."""
     replay_id, door = asked.ballchasing_id.lower(), door_of(settings)
     if (held := door.found(f"*/{LANDING_FOLDER}/{replay_id}.json")) is not None:
-        game = parse_replay_json(json.loads(held.read_text()))
+        document = json.loads(held.read_text())
+        game = parse_replay_json(document)
         acting(who, game)
-        return already_imported(replay_id, game, str(held.relative_to(settings.data_dir)))
+        return already_imported(replay_id, game, str(held.relative_to(settings.data_dir)),
+                                None if raw_replay(door, game) else document.get(FILE_MISSING, NO_FRAMES))
     document = fetched(replay_id)
     try:
         game = parse_replay_json(document)
@@ -105,13 +117,23 @@ def import_replay(settings: SettingsDep, asked: BallchasingImport,
         raise HTTPException(409, f"the game of match {game.match_id} is held for the operator as conflict "
                                  f"{contended.conflict_id}; nothing landed: import it again once it is settled")
     if (copy := door.copy_of(hashlib.blake2b(text.encode(), digest_size=16).hexdigest())) is not None:
-        return already_imported(replay_id, game, copy)
-    done = door.land(parts, text)
+        return already_imported(replay_id, game, copy, None if raw_replay(door, game) else NO_FRAMES)
+    client = client_from_env(limits=(), timeout_s=TIMEOUT_SECONDS, max_attempts=1)
+    try:
+        missing = land_replay_file(client, door, parts[0], replay_id, game.match_id)
+    finally:
+        client.close()
+    done = door.land(parts, replay_json(with_file_fate(document, missing)))
     where = done.path.relative_to(settings.data_dir)
     if done.outcome != LANDED:
-        return already_imported(replay_id, game, str(where))
+        return already_imported(replay_id, game, str(where), missing)
     door.note(IMPORTS, game.match_id, str(where))
-    return JSONResponse(answer(replay_id, game, where, "processing", False), status_code=202)
+    return JSONResponse(answer(replay_id, game, where, "processing", False, missing), status_code=202)
+
+
+def raw_replay(door: Door, game) -> bool:
+    """Whether a raw replay of `game` is held in landing."""
+    return door.found(f"*/{game.match_id}.replay") is not None
 
 
 def acting(who: Principal, game) -> None:
@@ -159,12 +181,13 @@ def unavailable(error: RetryableError) -> NoReturn:
                         headers={"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)}) from None
 
 
-def answer(replay_id: str, game, landed: Path | str, status: str, held: bool) -> dict:
+def answer(replay_id: str, game, landed: Path | str, status: str, held: bool, missing: str | None) -> dict:
     return {"id": game.match_id, "ballchasing_id": replay_id, "status": status, "landed": str(landed),
             "already_imported": held, "played_at": game.played_at.isoformat(), "players": len(game.players),
-            "follow": f"{router.prefix}/replays/{game.match_id}"}
+            "follow": f"{router.prefix}/replays/{game.match_id}", "frames_missing": missing}
 
 
-def already_imported(replay_id: str, game, where: str) -> JSONResponse:
-    """200: the replay `replay_id` (of `game`) is already held `where`; nothing changed."""
-    return JSONResponse(answer(replay_id, game, where, "already imported", True), status_code=200)
+def already_imported(replay_id: str, game, where: str, missing: str | None) -> JSONResponse:
+    """200: the replay `replay_id` (of `game`) is already held `where`, its frames missing for `missing`; nothing
+    changed."""
+    return JSONResponse(answer(replay_id, game, where, "already imported", True, missing), status_code=200)
