@@ -6,7 +6,7 @@
 // (`replay_events.js`). Of the stats that measure one
 // thing one is shown; stats no player of the replay has (its format does not carry them) are left out and named; an
 // upload still queued is followed until it is served or refused. A raw replay read frame by frame is watched in 3D
-// (`viewer.js`, loaded once the page's analysis is shown).
+// (`viewer.js`, loaded once the page's analysis is shown); a game without frames says why in its place.
 import { api, el, fmt, header, param, shown, showError } from "./common.js";
 import {
   coded, comparedAs, comparedWithText, direction, groupOf, groupOrder, loadMeanings, meaning, shownStats, statLabel,
@@ -174,7 +174,19 @@ async function start() {
   analysis(replay);
   addEventListener("resize", () => { if (drawn && fit() !== fitting) analysis(drawn); });
   shown();
-  if (watched) watch(replay.id);
+  if (watched) watch(replay.id); else unwatched(replay);
+}
+
+/** What a game without frames says in place of its 3D viewer: no 3D replay and no heatmap, and why (a raw replay
+ * read from its header alone, or a game known from JSON alone: for a ballchasing import, why its replay file could not
+ * be had, as its frame figures' null reason says). */
+function unwatched(replay) {
+  const frameless = replay.players.flatMap((p) => Object.values(p.stats)).map((stats) => stats.position_variance?.null_reason);
+  const why = replay.frames_null_reason || frameless.find(Boolean) || `it is known from ${FORMATS[replay.source] || replay.source}, which carries no frames`;
+  const section = $("viewer");
+  section.hidden = false;
+  section.dataset.state = "missing";
+  section.replaceChildren(el("h2", {}, "3D replay"), el("p", { class: "muted", id: "no-frames" }, `No 3D replay and no heatmap: ${why}.`));
 }
 
 /** The 3D viewer moved to `goal` (the goal its timeline marks at the same sample), brought into view. */
