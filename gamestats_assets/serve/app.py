@@ -34,6 +34,7 @@ from gamestats_assets.serve.queries import NotFound
 from gamestats_assets.serve.routes import catalog, health, operations
 from gamestats_assets.serve.routes import players as deletion
 from gamestats_assets.serve.routes.admin import accounts, pubg_decisions, pubg_roster, pubg_schedule
+from gamestats_assets.serve.routes.auth import epic, session, steam
 from gamestats_assets.serve.routes.l2m import board, cohorts, economy, kpis
 from gamestats_assets.serve.routes.lol import champions, findings, query, tier_list
 from gamestats_assets.serve.routes.pubg import decisions, leaderboards, matches, rounds
@@ -41,6 +42,7 @@ from gamestats_assets.serve.routes.pubg import players as pubg_players
 from gamestats_assets.serve.routes.rocket import analytics, conflicts, imports, replays, stats, training, uploads
 from gamestats_assets.serve.routes.rocket import leaderboards as rocket_leaderboards
 from gamestats_assets.serve.routes.rocket import players as rocket_players
+from gamestats_assets.serve.routes.users import keys
 from gamestats_assets.sources.replays.parsed import ahead_folder
 
 ROUTERS = (health.router, leaderboards.router, matches.router, rounds.router, decisions.router, pubg_players.router,
@@ -48,7 +50,7 @@ ROUTERS = (health.router, leaderboards.router, matches.router, rounds.router, de
            uploads.router, stats.router, rocket_players.router, replays.router, analytics.router, training.router,
            imports.router, rocket_leaderboards.router, conflicts.router, champions.router, tier_list.router,
            query.router, findings.router, kpis.router, cohorts.router, board.router, economy.router, deletion.router,
-           operations.router)
+           operations.router, steam.router, epic.router, session.router, keys.router)
 """Every router, one a resource (`routes/`), in the order the OpenAPI document lists their operations."""
 UPLOADS = ("/api/v1/rocket/replays/upload",)
 """The routes whose body is a file, bounded by `max_upload_bytes` rather than `max_body_bytes`."""

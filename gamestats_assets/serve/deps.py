@@ -26,6 +26,7 @@ from gamestats_assets.serve.core.metrics import Metrics
 from gamestats_assets.serve.core.parse_ahead import AheadParser
 from gamestats_assets.serve.core.pipeline import open_instance
 from gamestats_assets.serve.core.reader import Reader
+from gamestats_assets.serve.core.sessions import SESSION_COOKIE, Session
 from gamestats_assets.serve.core.settings import ServeSettings
 
 
@@ -74,12 +75,17 @@ MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 async def principal(request: Request, settings: SettingsDep,
                     keys: Annotated[KeyChecks, Depends(get_keys)], budget: Annotated[SharedBudget, Depends(get_budget)],
                     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]) -> Principal:
-    """Who the request acts as, from `Authorization: Bearer <key>` (401 without a valid one; found once, by
-    `doors.KeyFirst` for a write), within its account's budget (429 past it)."""
+    """Who the request acts as, from `Authorization: Bearer <key>`, else from a signed-in browser's session cookie
+    (401 without a valid one; found once, by `doors.KeyFirst` for a write, which also checks a session's CSRF
+    token), within its account's budget (429 past it)."""
     found = getattr(request.state, "principal", None)
     if found is None:
+        session = request.cookies.get(SESSION_COOKIE)
         try:
-            found = await keys.principal(f"Bearer {bearer.credentials}" if bearer else "")
+            if bearer or not session:
+                found = await keys.principal(f"Bearer {bearer.credentials}" if bearer else "")
+            else:
+                found, _ = await keys.session(session)
         except NotAuthenticated as error:
             raise unauthenticated(str(error)) from None
     if found is BOOTSTRAP:
@@ -88,6 +94,20 @@ async def principal(request: Request, settings: SettingsDep,
     if wait:
         raise over_budget(f"account {found.name}", settings.requests_per_minute, wait)
     return found
+
+
+async def browser_session(request: Request, keys: Annotated[KeyChecks, Depends(get_keys)]) -> Session | None:
+    """The session of the request's cookie while it is in use, else None (no cookie, or one signed out or
+    expired)."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    try:
+        return Session(cookie, *await keys.session(cookie)) if cookie else None
+    except NotAuthenticated:
+        return None
+
+
+SessionDep = Annotated[Session | None, Depends(browser_session)]
+KeysDep = Annotated[KeyChecks, Depends(get_keys)]
 
 
 def role(needed: str) -> Callable:

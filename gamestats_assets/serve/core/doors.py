@@ -13,8 +13,11 @@ from urllib.parse import parse_qsl
 
 from fastapi import HTTPException
 from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers
+from starlette.requests import cookie_parser
 
-from gamestats_assets.serve.core.guard import KeyChecks, NotAuthenticated
+from gamestats_assets.serve.core.guard import SESSION_REFUSED, KeyChecks, NotAuthenticated
+from gamestats_assets.serve.core.sessions import CSRF_HEADER, SESSION_COOKIE, csrf_matches
 
 CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f]")
 """The C0 control characters but tab: no parameter holds them (PostgreSQL text refuses NUL)."""
@@ -68,9 +71,11 @@ WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 class KeyFirst:
     """ASGI middleware answering 401 to a write (`WRITES`: every route that writes needs a key) whose
-    `Authorization` names no key in use, before a byte of its body is read, and closing its connection; who the key
-    acts as is kept in the request's state for `deps.principal`. So a write without a valid key costs its headers
-    and at most one key lookup over the pooled connections of `keys`, whatever body it announces."""
+    `Authorization` names no key in use, or, without one, whose session cookie is no session in use, before a byte
+    of its body is read, and closing its connection; 403 to a write by session cookie without its session's CSRF
+    token (`core.sessions`). Who the key or session acts as is kept in the request's state for `deps.principal`. So
+    a write without a valid key costs its headers and at most one lookup over the pooled connections of `keys`,
+    whatever body it announces."""
 
     def __init__(self, app, keys: KeyChecks):
         self.app, self.keys = app, keys
@@ -78,12 +83,19 @@ class KeyFirst:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] not in WRITES:
             return await self.app(scope, receive, send)
-        given = next((v for k, v in scope["headers"] if k == b"authorization"), b"").decode("latin-1")
+        headers = Headers(scope=scope)
+        session = cookie_parser(headers.get("cookie", "")).get(SESSION_COOKIE, "")
         try:
-            who = await self.keys.principal(given)
+            if "authorization" in headers or not session:
+                who = await self.keys.principal(headers.get("authorization", ""))
+            else:
+                who, _ = await self.keys.session(session)
+                if not csrf_matches(session, headers.get(CSRF_HEADER, "")):
+                    return await JSONResponse({"detail": SESSION_REFUSED}, status_code=403,
+                                              headers={"Connection": "close"})(scope, receive, send)
         except NotAuthenticated as error:
             refused = JSONResponse({"detail": f"{error}: Authorization: Bearer <an account's API key or "
-                                              "GAMESTATS_API_TOKEN>"}, status_code=401,
+                                              "GAMESTATS_API_TOKEN>, or a signed-in session"}, status_code=401,
                                    headers={"WWW-Authenticate": "Bearer", "Connection": "close"})
             return await refused(scope, receive, send)
         scope.setdefault("state", {})["principal"] = who

@@ -1,5 +1,6 @@
 """What stands before the endpoints: the request budgets every worker shares (per client address and per
-account), and who a request acts as (an account's API key, or the operator's `GAMESTATS_API_TOKEN`), which
+account), and who a request acts as (an account's API key, a signed-in browser's session cookie, `core.sessions`, or
+the operator's `GAMESTATS_API_TOKEN`), which
 `deps.principal` and `deps.role` give an endpoint. Keys are looked up over a small pool of connections kept for the
 app's life (`KeyChecks`), once per request: a write is authenticated before its body is read (`doors.KeyFirst`),
 and its endpoint takes who that found.
@@ -12,6 +13,7 @@ a round trip share the next one (one statement per round trip, not per request).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hmac
 import math
 import time
@@ -25,10 +27,11 @@ from psycopg_pool import ConnectionPool
 from gamestats_assets.lib.publish.postgres import libpq_url
 from gamestats_assets.serve.core.accounts import Principal
 from gamestats_assets.serve.crud import budgets
-from gamestats_assets.serve.queries import accounts
+from gamestats_assets.serve.queries import accounts, sessions
 
 BOOTSTRAP = Principal("operator", "operator")
 """Who `GAMESTATS_API_TOKEN` acts as."""
+SESSION_REFUSED = "a write signed in by cookie needs its session's CSRF token in X-CSRF-Token (GET /api/v1/auth/me)"
 
 
 class BudgetUnavailable(RuntimeError):
@@ -102,7 +105,7 @@ class NotAuthenticated(ValueError):
 
 class KeyChecks:
     """Who an `Authorization: Bearer <key>` header acts as: the operator for `api_token`, else the account of the key
-    (`queries.accounts.authenticated`), looked up over a pool of at most `size` connections (`open` and `close`
+    (`queries.accounts.authenticated`); and who a session cookie acts as (`session`); each looked up over a pool of at most `size` connections (`open` and `close`
     with the app)."""
 
     def __init__(self, url: str, api_token: str | None, size: int = 4):
@@ -132,6 +135,19 @@ class KeyChecks:
         found = await run_in_threadpool(look_up)
         if found is None:
             raise NotAuthenticated("the API key is not valid (unknown or revoked)")
+        return found
+
+    async def session(self, cookie: str) -> tuple[Principal, dt.datetime]:
+        """Who the session cookie `cookie` acts as and when its session ends (`queries.sessions.signed_in`);
+        `NotAuthenticated` when it is no session in use."""
+
+        def look_up() -> tuple[Principal, dt.datetime] | None:
+            with self.pool.connection() as conn:
+                return sessions.signed_in(conn, cookie)
+
+        found = await run_in_threadpool(look_up) if cookie else None
+        if found is None:
+            raise NotAuthenticated("the session has ended (signed out or expired): sign in again")
         return found
 
 

@@ -20,6 +20,9 @@ DEFAULT_CACHE_BYTES = 128 * 1024 * 1024
 DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256
 DEFAULT_IDLE_SECONDS = 10.0
 MOST_CONNECTIONS = 10_000
+STEAM_OPENID_ENDPOINT = "https://steamcommunity.com/openid/login"
+EPIC_AUTHORIZE_URL = "https://www.epicgames.com/id/authorize"
+EPIC_TOKEN_URL = "https://api.epicgames.dev/epic/oauth/v2/token"
 
 
 def max_header_bytes() -> int:
@@ -88,6 +91,15 @@ class ServeSettings(BaseSettings):
       half as read (`reader.AnswerCache`), half as the bytes sent again (`fastpath.CachedAnswers`).
     - `data_dir`, `start_date`: the platform's data folder (uploads land in its `landing/`) and first day.
     - `lake_uri` (`GAMESTATS_LAKE_URI`, default `<data_dir>/lake`): the lake, where a deleted player's rows go.
+    - `public_url` (`GAMESTATS_PUBLIC_URL`, e.g. `https://stats.example.org`): where players reach the service, the
+      OpenID realm and the sign-in callbacks' base; unset, the request's own scheme and host.
+    - `session_hours` (`GAMESTATS_SESSION_HOURS`, default 24): how long a signed-in browser's session lasts.
+    - `steam_sign_in` (`GAMESTATS_STEAM_SIGN_IN`, default off): players may sign in with Steam (OpenID 2.0 at
+      `steam_openid_endpoint`, `GAMESTATS_STEAM_OPENID_ENDPOINT`, default Steam's own).
+    - `epic_client_id`, `epic_client_secret` (`GAMESTATS_EPIC_CLIENT_ID`, `GAMESTATS_EPIC_CLIENT_SECRET`): the
+      Epic Games client players sign in with (both set: offered), at `epic_authorize_url` and `epic_token_url`
+      (`GAMESTATS_EPIC_AUTHORIZE_URL`, `GAMESTATS_EPIC_TOKEN_URL`, default Epic's own), asking `epic_scope`
+      (`GAMESTATS_EPIC_SCOPE`, default `basic_profile`).
     - `alert_interval_seconds` (`GAMESTATS_ALERT_INTERVAL_SECONDS`, default 30), `alert_window_seconds`
       (`GAMESTATS_ALERT_WINDOW_SECONDS`, default 300: the error rate's window), `alert_error_rate`
       (`GAMESTATS_ALERT_ERROR_RATE`, default 0.05), `alert_upload_queue` (`GAMESTATS_ALERT_UPLOAD_QUEUE`, default
@@ -110,6 +122,15 @@ class ServeSettings(BaseSettings):
     data_dir: Path = Field(Path("data"), validation_alias="GAMESTATS_DATA_DIR")
     start_date: str = Field(DEFAULT_START_DATE, validation_alias="GAMESTATS_START_DATE")
     lake_uri: str | None = Field(None, validation_alias="GAMESTATS_LAKE_URI")
+    public_url: str | None = Field(None, pattern=r"^https?://[^/?#]+$", validation_alias="GAMESTATS_PUBLIC_URL")
+    session_hours: float = Field(24, gt=0, validation_alias="GAMESTATS_SESSION_HOURS")
+    steam_sign_in: bool = Field(False, validation_alias="GAMESTATS_STEAM_SIGN_IN")
+    steam_openid_endpoint: str = Field(STEAM_OPENID_ENDPOINT, validation_alias="GAMESTATS_STEAM_OPENID_ENDPOINT")
+    epic_client_id: str | None = Field(None, validation_alias="GAMESTATS_EPIC_CLIENT_ID")
+    epic_client_secret: str | None = Field(None, validation_alias="GAMESTATS_EPIC_CLIENT_SECRET", repr=False)
+    epic_authorize_url: str = Field(EPIC_AUTHORIZE_URL, validation_alias="GAMESTATS_EPIC_AUTHORIZE_URL")
+    epic_token_url: str = Field(EPIC_TOKEN_URL, validation_alias="GAMESTATS_EPIC_TOKEN_URL")
+    epic_scope: str = Field("basic_profile", validation_alias="GAMESTATS_EPIC_SCOPE")
     alert_interval_seconds: float = Field(30, gt=0, validation_alias="GAMESTATS_ALERT_INTERVAL_SECONDS")
     alert_window_seconds: float = Field(300, gt=0, validation_alias="GAMESTATS_ALERT_WINDOW_SECONDS")
     alert_error_rate: float = Field(0.05, ge=0, le=1, validation_alias="GAMESTATS_ALERT_ERROR_RATE")
@@ -120,6 +141,18 @@ class ServeSettings(BaseSettings):
     def lake(self) -> str:
         """The lake's root: `lake_uri`, else `<data_dir>/lake`."""
         return self.lake_uri or str(self.data_dir / "lake")
+
+    @property
+    def providers(self) -> tuple[str, ...]:
+        """The platforms a player may sign in with: `steam` when turned on, `epic` when its client is set."""
+        return (("steam",) if self.steam_sign_in else ()) + (
+            ("epic",) if self.epic_client_id and self.epic_client_secret else ())
+
+    @field_validator("public_url", "epic_client_id", "epic_client_secret", mode="before")
+    @classmethod
+    def _unset_when_blank(cls, value):
+        return value or None
+
 
     @field_validator("api_token", "lake_uri", mode="before")
     @classmethod

@@ -49,3 +49,31 @@ def revoke(conn: psycopg.Connection, name: str) -> None:
         conn.execute("UPDATE gamestats_api.api_keys SET revoked_at = now() WHERE account = %s AND revoked_at IS NULL",
                      (name,))
 
+
+
+KEYS_IN_USE = 10
+"""The most keys an account holds in use at once when it makes its own (`add_key`)."""
+
+
+def add_key(conn: psycopg.Connection, name: str) -> tuple[str, str]:
+    """(key id, key) of a new key of account `name` in use, the key returned the only time it is seen; refused past
+    `KEYS_IN_USE` keys in use."""
+    key_id, key = new_key()
+    with conn.transaction():
+        if conn.execute("SELECT FROM gamestats_api.accounts WHERE name = %s AND revoked_at IS NULL FOR UPDATE",
+                        (name,)).fetchone() is None:
+            raise NoSuchAccount(f"no account {name!r} in use")
+        in_use = conn.execute("SELECT count(*) FROM gamestats_api.api_keys WHERE account = %s AND revoked_at IS NULL",
+                              (name,)).fetchone()[0]
+        if in_use >= KEYS_IN_USE:
+            raise AccountError(f"account {name!r} holds {KEYS_IN_USE} keys in use already: revoke one first")
+        conn.execute("INSERT INTO gamestats_api.api_keys (key_id, account, key_sha256) VALUES (%s, %s, %s)",
+                     (key_id, name, digest(key)))
+    return key_id, key
+
+
+def revoke_key(conn: psycopg.Connection, name: str, key_id: str) -> None:
+    """Revoke the key `key_id` of account `name`; `NoSuchAccount` when it has no such key in use."""
+    if not conn.execute("UPDATE gamestats_api.api_keys SET revoked_at = now() WHERE key_id = %s AND account = %s "
+                        "AND revoked_at IS NULL", (key_id, name)).rowcount:
+        raise NoSuchAccount(f"account {name!r} has no key {key_id!r} in use")

@@ -34,3 +34,10 @@ def authenticated(conn: psycopg.Connection, key: str) -> Principal | None:
         return None
     return Principal(row[0], row[1], tuple(row[2]))
 
+
+
+def keys_of(conn: psycopg.Connection, name: str) -> list[dict]:
+    """The keys of account `name`, newest first: each one's key id, when it was made and revoked (never the key)."""
+    rows = conn.execute("SELECT key_id, created_at, revoked_at FROM gamestats_api.api_keys WHERE account = %s "
+                        "ORDER BY created_at DESC, key_id", (name,)).fetchall()
+    return [dict(zip(("key_id", "created_at", "revoked_at"), row)) for row in rows]

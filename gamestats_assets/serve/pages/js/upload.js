@@ -3,6 +3,7 @@
 // `GET /api/v1/rocket/replays/{id}` (queued until its day runs, then served or failed with the reason; queued
 // while the pipeline does not run says so, from `GET /api/v1/health`) and a link to its analysis.
 import { detailText, el } from "./common.js";
+import { hasSession, sessionHeaders } from "./sign_in.js";
 
 /** Where the player's API key is kept for the tab. */
 export const KEY = "gamestats.apiKey";
@@ -64,11 +65,14 @@ export function uploadForm() {
   const signOut = el("button", { type: "button", id: "upload-signout" }, "Sign out");
   const signIn = el("label", { id: "upload-signin" }, "Your player API key", keyInput);
 
-  const drawSignedIn = () => {
+  const drawSignedIn = async () => {
     const signed = Boolean(signedInKey());
-    signIn.hidden = signed;
+    const session = !signed && await hasSession();
+    signIn.hidden = signed || session;
     signOut.hidden = !signed;
-    who.textContent = signed ? "Signed in for this tab (the key is kept until the tab closes)." : "Sign in with the API key of your player account (the operator of this site gives it to you).";
+    who.textContent = signed ? "Signed in for this tab (the key is kept until the tab closes)."
+      : session ? "Signed in with your platform account."
+      : "Sign in with Steam or Epic Games above, or with the API key of your player account.";
   };
 
   const form = el("form", { class: "controls upload", id: "upload", "aria-label": "Upload a raw replay", onsubmit: async (event) => {
@@ -77,13 +81,14 @@ export function uploadForm() {
     keyInput.value = "";
     drawSignedIn();
     link.replaceChildren();
-    if (!signedInKey()) { status.textContent = "Sign in first: enter your player API key."; return; }
+    if (!signedInKey() && !(await hasSession())) { status.textContent = "Sign in first: with your platform, or enter your player API key."; return; }
     if (!file.files.length) { status.textContent = "Pick a .replay file first."; return; }
     send.disabled = true;
     status.textContent = `Uploading ${file.files[0].name}…`;
     try {
       const response = await fetch(UPLOAD, { method: "POST", body: file.files[0],
-        headers: { Authorization: `Bearer ${signedInKey()}`, "Content-Type": "application/octet-stream" } });
+        headers: { ...(signedInKey() ? { Authorization: `Bearer ${signedInKey()}` } : await sessionHeaders()),
+                   "Content-Type": "application/octet-stream" } });
       const body = await response.json().catch(() => ({}));
       if (response.status === 401) keepKey("");
       if (!response.ok) throw new Error(detailText(response.status, body.detail));
