@@ -19,7 +19,9 @@ from gamestats_assets.serve.routes.auth.common import (PREFIX, REDIRECTED, TAGS,
 
 router = APIRouter(prefix=f"{PREFIX}/epic", tags=TAGS)
 NextPage = Annotated[str | None, Query(max_length=512, description="the page of this site to come back to")]
-Given = Annotated[str | None, Query(max_length=2048)]
+Code = Annotated[str | None, Query(max_length=2048, description="the authorization code Epic gives")]
+State = Annotated[str | None, Query(max_length=2048, description="the `state` the sign-in left with, given back")]
+Refusal = Annotated[str | None, Query(max_length=2048, description="Epic's error, when it gives no code")]
 
 
 @router.get("/login", status_code=303, response_class=RedirectResponse, responses=REDIRECTED,
@@ -38,8 +40,8 @@ async def epic_login(request: Request, settings: SettingsDep, session: SessionDe
 @router.get("/callback", status_code=303, response_class=RedirectResponse, responses={
     **REDIRECTED, 403: {"description": "the answer proves no Epic account, or was not started here"}},
             summary="Epic's answer: signed in, sent back to the page left")
-async def epic_callback(request: Request, settings: SettingsDep, code: Given = None, state: Given = None,
-                        error: Given = None) -> RedirectResponse:
+async def epic_callback(request: Request, settings: SettingsDep, code: Code = None, state: State = None,
+                        error: Refusal = None) -> RedirectResponse:
     """Checks the `state` against the one this browser left with, exchanges the `code` with its PKCE verifier for
     Epic's token answer, whose `account_id` signs in: a new session cookie, back to the page left."""
     offered(settings, "epic")
