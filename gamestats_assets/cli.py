@@ -619,6 +619,33 @@ def accounts_list() -> None:
     console.print(table, width=None if console.is_terminal else 240)
 
 
+@accounts.command("new-secret-key")
+def accounts_new_secret_key() -> None:
+    """Print a fresh key for GAMESTATS_SECRET_KEYS (put it first to rotate, then `gamestats accounts reseal`)."""
+    from gamestats_assets.serve.core.sealed import new_key
+
+    click.echo(new_key())
+
+
+@accounts.command("reseal")
+def accounts_reseal() -> None:
+    """Seal every profile's email and ballchasing.com key again under the newest key of GAMESTATS_SECRET_KEYS; the
+    older keys can then be dropped."""
+    from gamestats_assets.serve.core.sealed import Sealer, Unreadable
+    from gamestats_assets.serve.core.settings import comma_separated
+    from gamestats_assets.serve.crud import users as store
+
+    sealer = Sealer(comma_separated(os.environ.get("GAMESTATS_SECRET_KEYS", "")))
+    if not sealer.configured:
+        raise click.ClickException("GAMESTATS_SECRET_KEYS is not set: there is no key to seal under")
+    with _accounts_connection() as conn:
+        try:
+            count = store.reseal_all(conn, sealer)
+        except Unreadable as error:
+            raise click.ClickException(f"{error}: put that key back in GAMESTATS_SECRET_KEYS, after the new one")
+    console.print(f"{count} profiles sealed again under the newest key", highlight=False)
+
+
 @main.group()
 def players() -> None:
     """A player's data: `delete` takes it out of the landing files, the lake and PostgreSQL."""

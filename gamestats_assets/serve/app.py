@@ -42,7 +42,12 @@ from gamestats_assets.serve.routes.pubg import players as pubg_players
 from gamestats_assets.serve.routes.rocket import analytics, conflicts, imports, replays, stats, training, uploads
 from gamestats_assets.serve.routes.rocket import leaderboards as rocket_leaderboards
 from gamestats_assets.serve.routes.rocket import players as rocket_players
+from gamestats_assets.serve.routes.users import account as user_account
+from gamestats_assets.serve.routes.users import consent as user_consent
+from gamestats_assets.serve.routes.users import export as user_export
 from gamestats_assets.serve.routes.users import keys
+from gamestats_assets.serve.routes.users import profile as user_profile
+from gamestats_assets.serve.routes.users import stats as user_stats
 from gamestats_assets.sources.replays.parsed import ahead_folder
 
 ROUTERS = (health.router, leaderboards.router, matches.router, rounds.router, decisions.router, pubg_players.router,
@@ -50,7 +55,8 @@ ROUTERS = (health.router, leaderboards.router, matches.router, rounds.router, de
            uploads.router, stats.router, rocket_players.router, replays.router, analytics.router, training.router,
            imports.router, rocket_leaderboards.router, conflicts.router, champions.router, tier_list.router,
            query.router, findings.router, kpis.router, cohorts.router, board.router, economy.router, deletion.router,
-           operations.router, steam.router, epic.router, session.router, keys.router)
+           operations.router, steam.router, epic.router, session.router, keys.router, user_consent.router,
+           user_profile.router, user_stats.router, user_export.router, user_account.router)
 """Every router, one a resource (`routes/`), in the order the OpenAPI document lists their operations."""
 UPLOADS = ("/api/v1/rocket/replays/upload",)
 """The routes whose body is a file, bounded by `max_upload_bytes` rather than `max_body_bytes`."""

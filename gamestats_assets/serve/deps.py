@@ -1,15 +1,17 @@
 """What the routes are given through `Depends`, each as an `Annotated` alias: what the app holds for its life (the
 reader of the published tables, the settings, the Dagster instance, the parser beside the server, the metrics), and
 who a request acts as with the role an endpoint needs (`Player`, `Organiser`, `Operator`; `ORGANISERS` and
-`OPERATORS` guard every route of a router). The only module besides the app factory (`app.py`) that reads the
-app's state."""
+`OPERATORS` guard every route of a router), and a player who may store data (`Consented`: their consent
+recorded). The only module besides the app factory (`app.py`) that reads the app's state."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials
 
 from gamestats_assets.serve.core.accounts import Principal
@@ -26,8 +28,10 @@ from gamestats_assets.serve.core.metrics import Metrics
 from gamestats_assets.serve.core.parse_ahead import AheadParser
 from gamestats_assets.serve.core.pipeline import open_instance
 from gamestats_assets.serve.core.reader import Reader
+from gamestats_assets.serve.core.sealed import Sealer
 from gamestats_assets.serve.core.sessions import SESSION_COOKIE, Session
 from gamestats_assets.serve.core.settings import ServeSettings
+from gamestats_assets.serve.queries.users import consent_in_force
 
 
 def get_reader(request: Request) -> Reader:
@@ -64,12 +68,23 @@ def get_budget(request: Request) -> SharedBudget:
     return request.app.state.budget
 
 
+def get_sealer(settings: Annotated[ServeSettings, Depends(get_settings)]) -> Sealer:
+    """What seals a player's personal fields, under `GAMESTATS_SECRET_KEYS`."""
+    return sealer_of(settings.secret_keys)
+
+
+@functools.cache
+def sealer_of(keys: tuple[str, ...]) -> Sealer:
+    return Sealer(keys)
+
+
 ReaderDep = Annotated[Reader, Depends(get_reader)]
 SettingsDep = Annotated[ServeSettings, Depends(get_settings)]
 InstanceDep = Annotated[Any | None, Depends(get_instance)]
 InstanceOpenerDep = Annotated[Callable[[], Any], Depends(get_instance_opener)]
 AheadDep = Annotated[AheadParser, Depends(get_ahead)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+SealerDep = Annotated[Sealer, Depends(get_sealer)]
 
 
 async def principal(request: Request, settings: SettingsDep,
@@ -129,3 +144,27 @@ ORGANISERS = [Depends(role("organiser"))]
 """A router's dependencies when every route of it needs the organiser role."""
 OPERATORS = [Depends(role("operator"))]
 """A router's dependencies when every route of it needs the operator role."""
+
+
+CONSENT = "/api/v1/users/consent"
+
+
+async def consented(who: Player, keys: Annotated[KeyChecks, Depends(get_keys)]) -> Principal:
+    """The request's player when their account's consent is recorded (by them, or by the operator who made the
+    account); 403 before it, saying where to give it. Organisers and operators write without."""
+    if who.has("organiser"):
+        return who
+
+    def look_up() -> dict | None:
+        with keys.pool.connection() as conn:
+            return consent_in_force(conn, who.name)
+
+    if await run_in_threadpool(look_up) is None:
+        raise HTTPException(403, f"account {who.name} has not consented to the processing of its data: nothing of "
+                                 f"it is stored before; read what is kept and why at GET {CONSENT}, and consent "
+                                 f"with POST {CONSENT}")
+    return who
+
+
+Consented = Annotated[Principal, Depends(consented)]
+"""A player whose data may be stored: the writes that store a player's data take it in place of `Player`."""

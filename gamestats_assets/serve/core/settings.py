@@ -11,6 +11,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from gamestats_assets.lib.core.settings import DEFAULT_START_DATE, Settings
+from gamestats_assets.serve.core.sealed import Sealer
 
 DEFAULT_REQUESTS_PER_MINUTE = 600
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -105,6 +106,10 @@ class ServeSettings(BaseSettings):
       (`GAMESTATS_ALERT_ERROR_RATE`, default 0.05), `alert_upload_queue` (`GAMESTATS_ALERT_UPLOAD_QUEUE`, default
       100), `alert_memory_ratio` (`GAMESTATS_ALERT_MEMORY_RATIO`, default 0.8): how often the alert rules are
       evaluated and their thresholds (`core/alerts.py`); alerts go to `GAMESTATS_ALERT_WEBHOOK_URL`.
+    - `secret_keys` (`GAMESTATS_SECRET_KEYS`, comma-separated Fernet keys, newest first): what seals a player's
+      personal fields at rest (`core/sealed.py`); none by default, and then those fields are refused.
+    - `landing_retention_days` (`GAMESTATS_LANDING_RETENTION_DAYS`): how long raw files are kept, as the platform's
+      retention has it; told to a player before they consent (`routes/users/consent.py`).
     """
 
     model_config = SettingsConfigDict(frozen=True, validate_by_name=True, extra="ignore")
@@ -136,6 +141,9 @@ class ServeSettings(BaseSettings):
     alert_error_rate: float = Field(0.05, ge=0, le=1, validation_alias="GAMESTATS_ALERT_ERROR_RATE")
     alert_upload_queue: int = Field(100, ge=0, validation_alias="GAMESTATS_ALERT_UPLOAD_QUEUE")
     alert_memory_ratio: float = Field(0.8, ge=0, le=1, validation_alias="GAMESTATS_ALERT_MEMORY_RATIO")
+    secret_keys: Annotated[tuple[str, ...], NoDecode] = Field((), validation_alias="GAMESTATS_SECRET_KEYS",
+                                                              repr=False)
+    landing_retention_days: int | None = Field(None, ge=1, validation_alias="GAMESTATS_LANDING_RETENTION_DAYS")
 
     @property
     def lake(self) -> str:
@@ -154,15 +162,21 @@ class ServeSettings(BaseSettings):
         return value or None
 
 
-    @field_validator("api_token", "lake_uri", mode="before")
+    @field_validator("api_token", "lake_uri", "landing_retention_days", mode="before")
     @classmethod
     def _unset_when_empty(cls, value):
         return value or None
 
-    @field_validator("trusted_proxies", "cors_origins", mode="before")
+    @field_validator("trusted_proxies", "cors_origins", "secret_keys", mode="before")
     @classmethod
     def _comma_separated(cls, value):
         return comma_separated(value)
+
+    @field_validator("secret_keys")
+    @classmethod
+    def _sealing_keys(cls, value):
+        Sealer(value)
+        return value
 
     @classmethod
     def from_env(cls, pg_url: str) -> ServeSettings:

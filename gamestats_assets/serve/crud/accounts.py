@@ -1,5 +1,7 @@
 """The accounts' writes (`gamestats_api.accounts`, `gamestats_api.api_keys`): an account created with its first
-key, and an account revoked with every key of it."""
+key, and an account revoked with every key of it. An account the operator makes comes with the player's consent as
+the operator records it (`gamestats_api.consents`, `recorded_by` operator); one a player makes by signing in comes
+without, and stores nothing of them until they consent (`routes/users/consent.py`)."""
 
 from __future__ import annotations
 
@@ -17,9 +19,15 @@ def new_key() -> tuple[str, str]:
     return key_id, f"gsk_{key_id}_{secrets.token_urlsafe(32)}"
 
 
-def create(conn: psycopg.Connection, name: str, role: str, player_ids: tuple[str, ...] = ()) -> str:
+OPERATOR_CONSENT = "operator"
+"""The text version of a consent the operator records for an account they make: theirs, not a text the player read."""
+
+
+def create(conn: psycopg.Connection, name: str, role: str, player_ids: tuple[str, ...] = (), *,
+           by_operator: bool = True) -> str:
     """Create account `name` with `role`, acting for `player_ids` in their kept form (`qualified`), and its first
-    key, returned (the only time it is seen)."""
+    key, returned (the only time it is seen). Made `by_operator` (the CLI, the admin endpoint), its consent is
+    recorded as the operator's; made by the player signing in (`by_operator` False), none is."""
     if not NAME.match(name):
         raise AccountError(f"an account name is 1 to 64 letters, digits or ._@+-, not {name!r}")
     if role not in ROLES:
@@ -36,6 +44,9 @@ def create(conn: psycopg.Connection, name: str, role: str, player_ids: tuple[str
             raise AccountExists(f"account {name!r} exists") from None
         conn.execute("INSERT INTO gamestats_api.api_keys (key_id, account, key_sha256) VALUES (%s, %s, %s)",
                      (key_id, name, digest(key)))
+        if by_operator:
+            conn.execute("INSERT INTO gamestats_api.consents (account, text_version, recorded_by) "
+                         "VALUES (%s, %s, 'operator')", (name, OPERATOR_CONSENT))
     return key
 
 

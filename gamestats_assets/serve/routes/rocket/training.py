@@ -16,7 +16,7 @@ from gamestats_assets.serve.core.bodies import Body, Whole
 from gamestats_assets.serve.core.envelope import enveloped
 from gamestats_assets.serve.core.iso import IsoInstant
 from gamestats_assets.serve.core.models import envelope, field, shape
-from gamestats_assets.serve.deps import Player, ReaderDep, SettingsDep
+from gamestats_assets.serve.deps import Consented, ReaderDep, SettingsDep
 from gamestats_assets.serve.intake.rocket_landing import land_line, landing_day
 from gamestats_assets.serve.queries import rocket_training as queries
 from gamestats_assets.serve.routes.rocket.common import (
@@ -95,9 +95,10 @@ Logged = shape("RocketSessionLogged", "A training session landed, to be run as a
 
 @router.post("/training/sessions", status_code=202, response_model=Logged,
              summary="Log a training session; it lands as a training_sessions file and is run as one",
-             responses={403: {"description": "the account does not act for the player"}})
+             responses={403: {"description": "the account does not act for the player, or has not "
+                                             "consented (`/api/v1/users/consent`)"}})
 def log_session(settings: SettingsDep, session: TrainingSession,
-                who: Player) -> dict:
+                who: Consented) -> dict:
     """A training session of one of the account's players, landed as a `training_sessions` file of its day and run
     by the landing sensor as a dropped file is (202); the account must act for the player (403 otherwise)."""
     if not who.acts_for(session.player_id):

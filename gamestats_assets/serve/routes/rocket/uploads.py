@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.background import BackgroundTask
 
 from gamestats_assets.serve.core.models import field, shape
-from gamestats_assets.serve.deps import AheadDep, Player, SettingsDep
+from gamestats_assets.serve.deps import AheadDep, Consented, SettingsDep
 from gamestats_assets.serve.intake.replay_uploads import accept, answered, land_upload
 from gamestats_assets.serve.routes.rocket.common import PREFIX, TAGS
 
@@ -26,7 +26,8 @@ Uploaded = shape("RocketUploaded", "A replay received, to land and be run as a d
 @router.post("/replays/upload", status_code=202, response_model=Uploaded,
              summary="Upload a raw .replay (request body); it lands and is run as a dropped file is",
              responses={200: {"description": "this very file is already held (an upload retried); nothing changed"},
-                        403: {"description": "none of the account's players played it; nothing landed"},
+                        403: {"description": "none of the account's players played it, or its player has not consented "
+                                             "(`/api/v1/users/consent`); nothing landed"},
                         409: {"description": "another file of the game is held (under this match id, or the same "
                                              "game under another); it is kept, and this one is held for the "
                                              "operator to settle"},
@@ -35,7 +36,7 @@ Uploaded = shape("RocketUploaded", "A replay received, to land and be run as a d
                         422: {"description": "a replay cut short or damaged (its sections' CRCs), or naming a "
                                              "deleted player; nothing landed (a header its stream contradicts is "
                                              "refused after the 202, on `GET /replays/{id}`)"}})
-async def upload_replay(request: Request, settings: SettingsDep, ahead: AheadDep, who: Player) -> JSONResponse:
+async def upload_replay(request: Request, settings: SettingsDep, ahead: AheadDep, who: Consented) -> JSONResponse:
     """A whole replay (its header read, both its sections there and matching their CRCs) of one of the account's
     players, naming no player deleted at their request, is answered 202 at once and waits as
     `landing/rocket/.uploads/<match id>.replay`, which a restarted server lands. It is then parsed in a process

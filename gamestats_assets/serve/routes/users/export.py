@@ -1,0 +1,91 @@
+"""A player's export (`GET /api/v1/users/export`): every row held about them as JSON (their account and every row
+referring to it, their consents, their profile opened, the published rows naming their ids) with the list of their
+raw replays; and the same as a zip (`/users/export/archive`): `data.json` and the replays under `replays/`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import zipfile
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from fastapi.encoders import jsonable_encoder
+from starlette.responses import Response
+
+from gamestats_assets.lib.publish.postgres import connect
+from gamestats_assets.published.players import PLAYERS
+from gamestats_assets.serve.core.models import field, shape
+from gamestats_assets.serve.core.sealed import Sealer
+from gamestats_assets.serve.deps import Player, SealerDep, SettingsDep
+from gamestats_assets.serve.intake.own_replays import replays_of
+from gamestats_assets.serve.queries import user_export, users as reads
+from gamestats_assets.serve.queries.users import domain_ids
+from gamestats_assets.serve.routes.users.common import PREFIX, TAGS
+
+router = APIRouter(prefix=PREFIX, tags=TAGS)
+
+Replay = shape("ExportedReplay", "A raw replay of the player's held in landing",
+               path=field(str, "its place under the data folder"), bytes=field(int, "its size"),
+               sha256=field(str, "its SHA-256"))
+Profile = shape("ExportedProfile", "The profile as kept, its sealed fields opened",
+                display_name=field(str | None, "the name shown"),
+                email=field(str | None, "the email (null: none, or no configured secret key opens it)"),
+                ballchasing_key=field(str | None, "their ballchasing.com key (null likewise)"),
+                updated_at=field(dt.datetime | None, "when it was written"))
+Export = shape("UserExport", "Every row and file held about a player", account=field(str, "the account"),
+               exported_at=field(dt.datetime, "when"),
+               player_ids=field(dict[str, list[str]], "their ids as each domain's tables name them"),
+               account_rows=field(dict[str, list[dict[str, Any]]], "the account's rows and every row of "
+                                  "`gamestats_api` referring to it (hashes and sealed fields left out)"),
+               profile=field(Profile | None, "the profile, opened"),
+               published=field(dict[str, list[dict[str, Any]]], "`schema.table` → the published rows naming them"),
+               replays=field(list[Replay], "their raw replays (in the archive under `replays/`)"))
+ZIP = {200: {"content": {"application/zip": {}}, "description": "`data.json` (the export) and `replays/<file>`"}}
+
+
+def gathered(settings, sealer: Sealer, who) -> dict:
+    """The export of `who`, read over the platform's connection and from landing."""
+    ids = domain_ids(who.player_ids)
+    with connect(settings.pg_url) as conn:
+        rows = user_export.account_rows(conn, who.name)
+        published = user_export.published_rows(conn, PLAYERS, ids)
+        profile = reads.profile(conn, who.name)
+    replays = replays_of(settings, who)
+    opened = None if profile is None else {
+        "display_name": profile["display_name"], "updated_at": profile["updated_at"],
+        "email": sealer.opened(profile["email_sealed"]),
+        "ballchasing_key": sealer.opened(profile["ballchasing_key_sealed"])}
+    return {"account": who.name, "exported_at": dt.datetime.now(dt.UTC), "player_ids": ids, "account_rows": rows,
+            "profile": opened, "published": published,
+            "replays": [{"path": str(path.relative_to(settings.data_dir)), "bytes": path.stat().st_size,
+                         "sha256": hashlib.sha256(path.read_bytes()).hexdigest()} for path in replays]}
+
+
+@router.get("/export", response_model=Export, summary="Every row held about you, as JSON")
+async def export(settings: SettingsDep, sealer: SealerDep, who: Player) -> dict:
+    """The account's rows, consents and sessions, its profile opened, the published rows naming its player ids,
+    and the list of its raw replays (the files themselves are in `/users/export/archive`)."""
+    return await run_in_threadpool(gathered, settings, sealer, who)
+
+
+@router.get("/export/archive", response_class=Response, responses=ZIP,
+            summary="Every row and file held about you, as a zip")
+async def archive(settings: SettingsDep, sealer: SealerDep, who: Player) -> Response:
+    """A zip of `data.json` (the export) and each raw replay of theirs under `replays/`."""
+
+    def zipped() -> bytes:
+        found = gathered(settings, sealer, who)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("data.json", json.dumps(jsonable_encoder(found), indent=1))
+            for replay in found["replays"]:
+                archive.write(settings.data_dir / replay["path"], f"replays/{replay['path'].rsplit('/', 1)[-1]}")
+        return buffer.getvalue()
+
+    body = await run_in_threadpool(zipped)
+    return Response(body, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{who.name}-export.zip"'})
