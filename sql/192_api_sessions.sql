@@ -2,9 +2,10 @@
 -- SHA-256 of each session cookie kept, with its expiry), the sign-ins under way (the SHA-256 of the cookie that
 -- binds one to its browser, with the OAuth `state` and PKCE verifier, or nothing more for Steam's OpenID, and the
 -- account a signed-in player links the id to), and the OpenID response nonces already used, each accepted once.
+-- An account's sessions and sign-ins go with it when its row is deleted.
 CREATE TABLE IF NOT EXISTS gamestats_api.sessions (
     session_sha256 bytea PRIMARY KEY,
-    account text NOT NULL REFERENCES gamestats_api.accounts (name),
+    account text NOT NULL REFERENCES gamestats_api.accounts (name) ON DELETE CASCADE,
     created_at timestamptz NOT NULL DEFAULT now(),
     expires_at timestamptz NOT NULL,
     revoked_at timestamptz
@@ -16,7 +17,7 @@ CREATE TABLE IF NOT EXISTS gamestats_api.sign_in_attempts (
     provider text NOT NULL CHECK (provider IN ('steam', 'epic')),
     state text,
     code_verifier text,
-    link_account text REFERENCES gamestats_api.accounts (name),
+    link_account text REFERENCES gamestats_api.accounts (name) ON DELETE CASCADE,
     next_page text NOT NULL DEFAULT '/',
     expires_at timestamptz NOT NULL
 );

@@ -94,7 +94,8 @@ def test_a_first_steam_sign_in_makes_a_player_account_and_a_session(signing_in, 
     assert who["signed_in"] and who["via"] == "session" and who["role"] == "player"
     assert who["player_ids"] == ["steam:76561198000000001"] and who["csrf_token"]
     assert account_of(migrated_pg_url, "steam:76561198000000001") == [
-        ("steam-76561198000000001", "player", ["steam:76561198000000001"])]
+        (who["name"], "player", ["steam:76561198000000001"])]
+    assert who["name"].startswith("player-") and "76561198000000001" not in who["name"]
     session = signing_in.cookies["gamestats_session"]
     with psycopg.connect(migrated_pg_url) as conn:
         kept = conn.execute("SELECT session_sha256 FROM gamestats_api.sessions WHERE account = %s",

@@ -8,7 +8,7 @@ import secrets
 
 import psycopg
 
-from gamestats_assets.serve.core.accounts import NAME, AccountError
+from gamestats_assets.serve.core.accounts import AccountError
 
 LOCK = "gamestats sign-in "
 """The advisory lock of a platform id, taken while its account is found or made: two first sign-ins of one id at
@@ -51,15 +51,14 @@ def link(conn: psycopg.Connection, platform_id: str, account: str, holders: list
 
 
 def create_player(conn: psycopg.Connection, platform_id: str) -> str:
-    """A new `player` account acting for `platform_id`, named after it (`steam-<id64>`, with a random suffix when
-    the name is taken, revoked accounts' names included); it has no key until the player makes one."""
-    base = platform_id.replace(":", "-")[:59]
-    name = base if NAME.match(base) else f"player-{secrets.token_hex(4)}"
+    """A new `player` account acting for `platform_id`, named `player-<random>` (never after the id, so that the
+    name says nothing of the player once their data is deleted); it has no key until the player makes one."""
     while True:
+        name = f"player-{secrets.token_hex(6)}"
         try:
             with conn.transaction():
                 conn.execute("INSERT INTO gamestats_api.accounts (name, role, player_ids) VALUES (%s, 'player', %s)",
                              (name, [platform_id]))
             return name
         except psycopg.errors.UniqueViolation:
-            name = f"{base}-{secrets.token_hex(2)}"
+            continue
