@@ -138,8 +138,10 @@ def test_an_organiser_runs_the_pubg_admin_and_the_operator_manages_accounts(serv
 
 @pytest.fixture(scope="module")
 def budgeted(published, server):
-    """`gamestats serve` with two workers, 3 requests a minute per address and per account, 127.0.0.2 trusted."""
+    """`gamestats serve` with two workers, 3 requests a minute per address and per organiser account, 127.0.0.2
+    trusted."""
     with serving({"GAMESTATS_API_TOKEN": TOKEN, "GAMESTATS_API_REQUESTS_PER_MINUTE": "3",
+                  "GAMESTATS_API_ROLE_REQUESTS_PER_MINUTE": "organiser=3",
                   "GAMESTATS_API_TRUSTED_PROXIES": "127.0.0.2"}, "--workers", "2") as running:
         yield running
 

@@ -3,9 +3,10 @@ player ids it acts for, and API keys of which only the SHA-256 is kept.
 
 A key reads `gsk_<key id>_<secret>`: the key id finds its row, the hash of the whole key is compared in constant
 time (`hmac.compare_digest`), also when no row is found. Roles, each allowed what the one before it is: `player`
-(uploads replays and logs training sessions for its own player ids, reads everything public), `organiser` (the
-PUBG admin), `operator` (everything, accounts included; `GAMESTATS_API_TOKEN` is the operator's bootstrap). Its
-writes are `crud/accounts.py`, its reads `queries/accounts.py`."""
+(uploads replays and logs training sessions for its own player ids, reads everything public), `premium` (a
+player with a larger request budget, `core/budget_profiles.py`), `organiser` (the PUBG admin), `operator`
+(everything, accounts included; `GAMESTATS_API_TOKEN` is the operator's bootstrap). Its writes are
+`crud/accounts.py`, its reads `queries/accounts.py`."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-ROLES = ("player", "organiser", "operator")
+ROLES = ("player", "premium", "organiser", "operator")
+"""The roles, each allowed what the one before it is."""
+PLAYERS = ("player", "premium")
+"""The roles of a player's own account, which acts for at least one player id."""
 NAME = re.compile(r"^[A-Za-z0-9._@+-]{1,64}$")
 KEY = re.compile(r"^gsk_([0-9a-f]{16})_[A-Za-z0-9_-]{43}$")
 NO_KEY = hashlib.sha256(b"no such key").digest()
@@ -47,7 +51,7 @@ class Principal:
     player_ids: tuple[str, ...] = ()
 
     def has(self, role: str) -> bool:
-        """True when this role includes `role` (operator ⊃ organiser ⊃ player)."""
+        """True when this role includes `role` (operator ⊃ organiser ⊃ premium ⊃ player)."""
         return ROLES.index(self.role) >= ROLES.index(role)
 
     def acts_for(self, player_id: str, platform: str | None = None) -> bool:

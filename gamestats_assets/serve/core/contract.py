@@ -33,8 +33,8 @@ STATUSES = {
     413: "the body is larger than its bound (`GAMESTATS_API_MAX_BODY_BYTES`; an upload's "
          "`GAMESTATS_API_MAX_UPLOAD_BYTES`)",
     422: "a parameter or the body refused: each error, where and why",
-    429: "past the client address's (or the account's) request budget, `GAMESTATS_API_REQUESTS_PER_MINUTE`; "
-         "`Retry-After` says when to ask again",
+    429: "past the request budget a minute of the account by its role (with a key or session that authenticates), "
+         "else of the client address (`GAMESTATS_API_BUDGET_PROFILE`); `Retry-After` says when to ask again",
     431: "the request line and headers are longer than `GAMESTATS_API_MAX_HEADER_BYTES`",
     500: "an unexpected failure, in the server's log",
     503: "the request budgets are unavailable, or publishes changed the tables read during every attempt; "

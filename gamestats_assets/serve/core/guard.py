@@ -156,11 +156,6 @@ def retry_after(seconds: float) -> str:
     return str(max(1, math.ceil(seconds)))
 
 
-def over_budget(who: str, per_minute: int, wait: float) -> HTTPException:
-    return HTTPException(429, f"too many requests from {who}: {per_minute} a minute",
-                         headers={"Retry-After": retry_after(wait)})
-
-
 def unauthenticated(why: str) -> HTTPException:
     return HTTPException(401, f"{why}: Authorization: Bearer <an account's API key or GAMESTATS_API_TOKEN>",
                          headers={"WWW-Authenticate": "Bearer"})

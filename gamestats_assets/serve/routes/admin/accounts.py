@@ -28,11 +28,13 @@ AccountName = Annotated[str, Path(pattern=accounts.NAME.pattern, description="th
 class NewAccount(Body):
     """An account to create: its name, role, and the player ids it acts for (a player's own, at least one)."""
 
-    model_config = ConfigDict(json_schema_extra={"if": {"properties": {"role": {"const": "player"}}}, "then": {
-        "required": ["player_ids"], "properties": {"player_ids": {"minItems": 1}}}})
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"role": {"enum": list(accounts.PLAYERS)}}},
+        "then": {"required": ["player_ids"], "properties": {"player_ids": {"minItems": 1}}}})
 
     name: str = Field(pattern=accounts.NAME.pattern, description="the account's name, unique")
     role: Literal[accounts.ROLES] = Field(description="what it may do: `player` (its own players' data), "
+                                                     "`premium` (a player with a larger request budget), "
                                                      "`organiser` (the tournament's admin) or `operator` (all)")
     player_ids: list[Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:@+-]+$")]] = Field(
         default_factory=list, max_length=32, description="the player ids it acts for (a player's own); a Rocket League player's is "
