@@ -59,9 +59,10 @@ def use_nonce(conn: psycopg.Connection, endpoint: str, nonce: str, keep_seconds:
 
 def open_session(conn: psycopg.Connection, account: str, hours: float, previous: str | None) -> str:
     """A new session of `account` lasting `hours`, returned as its cookie; the browser's `previous` session, if any,
-    is closed."""
+    is closed, and sessions past their end are forgotten."""
     token = new_token()
     with conn.transaction():
+        conn.execute("DELETE FROM gamestats_api.sessions WHERE expires_at < now()")
         if previous:
             close_session(conn, previous)
         conn.execute("INSERT INTO gamestats_api.sessions (session_sha256, account, expires_at) "
