@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -20,9 +21,11 @@ import psycopg
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 
+from gamestats_assets.lib.publish.postgres import SQL_DIR, apply_migrations
 from gamestats_assets.serve.core.accounts import PLATFORMS
 from gamestats_assets.serve.crud import accounts
 from gamestats_assets.sources.replays.header import read_header_alone
+from gamestats_assets_tests.conftest import fresh_database
 from gamestats_assets_tests.serve.conftest import TOKEN, client_for
 from gamestats_assets_tests.serve.leftovers import anywhere
 from gamestats_assets_tests.serve.running import serving
@@ -38,6 +41,7 @@ PLAYER_ID = f"{PLATFORMS[PLAYER.platform]}:{PLAYER.player_id}"
 SIGNED_IN = f"{PLATFORMS[PLAYER.platform]}-{PLAYER.player_id}"[:64]
 """The replay's first player, as an account made by signing in names them (`crud/sign_in.py`)."""
 OLD_KEY, NEW_KEY = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+UPGRADE = "193_user_data.sql"
 
 
 def bearer(key: str) -> dict[str, str]:
@@ -264,3 +268,20 @@ def test_deleting_the_account_needs_its_name_then_leaves_their_id_nowhere(rocket
         assert client.get(f"{USERS}/profile", headers=own).status_code == 401
     assert anywhere(data_dir, pg_url, needles) == []
     assert one(pg_url, "SELECT count(*) FROM gamestats_api.accounts WHERE name = %s", (SIGNED_IN,))[0] == 0
+
+
+def test_an_account_made_before_consent_was_recorded_carries_the_operators(admin_url, tmp_path):
+    """`sql/193_user_data.sql` applied over accounts the operator made before: each in use gets the operator's
+    consent, a revoked one none."""
+    before = tmp_path / "sql"
+    shutil.copytree(SQL_DIR, before, ignore=shutil.ignore_patterns(UPGRADE))
+    for url in fresh_database(admin_url):
+        apply_migrations(url, before)
+        with psycopg.connect(url) as conn:
+            conn.execute("INSERT INTO gamestats_api.accounts (name, role, player_ids, revoked_at) VALUES "
+                         "('earlier', 'player', %s, NULL), ('gone', 'player', %s, now())",
+                         (["steam:76561198000000001"], ["steam:76561198000000002"]))
+        assert UPGRADE in apply_migrations(url)
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT account, text_version, recorded_by FROM gamestats_api.consents").fetchall() \
+                == [("earlier", "operator", "operator")]
