@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ from rich.table import Column, Table
 from gamestats_assets.lib.core.settings import PROJECT_ROOT, SAVED_NAMES, Settings, read_saved, save
 from gamestats_assets.lib.publish import embedded_postgres
 from gamestats_assets.lib.publish.postgres import PostgresUnavailable, apply_migrations, connect, redact, resolve_url
+from gamestats_assets.serve.core.accounts import ROLES
 
 if TYPE_CHECKING:
     from gamestats_assets.lib.deploy.instance import PreparedEnvironment
@@ -275,6 +277,13 @@ SERVE_OPTIONS = (
     click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Server processes."),
     click.option("--access-log/--no-access-log", default=False, show_default=True,
                  help="A line per request on the console (off: a load balancer in front usually logs them)."),
+    click.option("--ssl-certfile", type=click.Path(exists=True, dir_okay=False), default=None,
+                 help="Serve HTTPS with this PEM certificate (chain); answers then carry Strict-Transport-Security."),
+    click.option("--ssl-keyfile", type=click.Path(exists=True, dir_okay=False), default=None,
+                 help="The certificate's private key (PEM), unless the certificate file holds it."),
+    click.option("--forwarded-allow-ips", default=None,
+                 help="Comma-separated addresses or networks of the TLS proxies in front whose X-Forwarded-For and "
+                      "X-Forwarded-Proto are believed (GAMESTATS_API_TRUSTED_PROXIES)."),
 )
 
 
@@ -286,21 +295,24 @@ def serve_options(command):
 
 @main.command()
 @serve_options
-def serve(host: str, port: int, workers: int, access_log: bool) -> None:
+def serve(host: str, port: int, workers: int, access_log: bool, ssl_certfile: str | None, ssl_keyfile: str | None,
+          forwarded_allow_ips: str | None) -> None:
     """Serve the HTTP API over the published tables (OpenAPI page at /docs), on the same PostgreSQL as every
     other command, without the pipeline: uploads, edits and decisions wait until Dagster's daemon runs elsewhere
     (`gamestats up` runs both). Writes and admin need an account's API key (`gamestats accounts create`) or the
     operator's GAMESTATS_API_TOKEN. The client address is the connection's peer, or what X-Forwarded-For says when
-    the peer is one of GAMESTATS_API_TRUSTED_PROXIES; request lines and headers past GAMESTATS_API_MAX_HEADER_BYTES
-    are refused (431)."""
+    the peer is one of GAMESTATS_API_TRUSTED_PROXIES (`--forwarded-allow-ips`); request lines and headers past
+    GAMESTATS_API_MAX_HEADER_BYTES are refused (431). With `--ssl-certfile` it serves HTTPS, and every answer over
+    HTTPS (its own, or a trusted proxy's) carries Strict-Transport-Security."""
     with _instance(Settings.from_env()) as prepared:
-        _run_api(prepared, host, port, workers, access_log)
+        _run_api(prepared, host, port, workers, access_log, Tls(ssl_certfile, ssl_keyfile, forwarded_allow_ips))
 
 
 @main.command()
 @serve_options
 @click.option("--ui-port", default=3000, show_default=True, help="Port of the Dagster UI.")
-def up(host: str, port: int, workers: int, access_log: bool, ui_port: int) -> None:
+def up(host: str, port: int, workers: int, access_log: bool, ssl_certfile: str | None, ssl_keyfile: str | None,
+       forwarded_allow_ips: str | None, ui_port: int) -> None:
     """Run the product: the API and pages (`gamestats serve`) and the pipeline, Dagster's daemon and its UI
     (`gamestats dev`), on one instance. Uploads, schedule edits and organisers' decisions take effect by
     themselves; Ctrl-C or SIGTERM stops everything it started."""
@@ -309,7 +321,7 @@ def up(host: str, port: int, workers: int, access_log: bool, ui_port: int) -> No
                                     start_new_session=True, preexec_fn=_interrupted_when_parent_dies)
         console.print(f"[bold]gamestats up[/]: the pipeline's UI on http://{host}:{ui_port}", highlight=False)
         try:
-            _run_api(prepared, host, port, workers, access_log)
+            _run_api(prepared, host, port, workers, access_log, Tls(ssl_certfile, ssl_keyfile, forwarded_allow_ips))
         finally:
             previous = {number: signal.signal(number, signal.SIG_IGN) for number in (signal.SIGINT, signal.SIGTERM)}
             _signal_group(pipeline.pid, signal.SIGINT)
@@ -331,18 +343,34 @@ def _interrupted_when_parent_dies() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGINT)
 
 
-def _run_api(prepared: PreparedEnvironment, host: str, port: int, workers: int, access_log: bool) -> None:
-    """Serve the API and pages on `host:port` until SIGTERM or Ctrl-C."""
+@dataclass(frozen=True)
+class Tls:
+    """How `gamestats serve` meets HTTPS: its own certificate and key (uvicorn's `ssl_certfile`, `ssl_keyfile`), or
+    the TLS proxies in front whose forwarded headers it believes (`forwarded_allow_ips`)."""
+
+    certfile: str | None = None
+    keyfile: str | None = None
+    forwarded_allow_ips: str | None = None
+
+
+def _run_api(prepared: PreparedEnvironment, host: str, port: int, workers: int, access_log: bool,
+             tls: Tls = Tls()) -> None:
+    """Serve the API and pages on `host:port` (HTTPS with `tls`'s certificate) until SIGTERM or Ctrl-C."""
     import uvicorn
 
     from gamestats_assets.serve.core.protocol import BoundedHeaders
     from gamestats_assets.serve.core.settings import ServeSettings
 
+    if tls.keyfile and not tls.certfile:
+        raise click.UsageError("--ssl-keyfile needs --ssl-certfile")
+    if tls.forwarded_allow_ips is not None:
+        os.environ["GAMESTATS_API_TRUSTED_PROXIES"] = tls.forwarded_allow_ips
     try:
         serve_settings = ServeSettings.from_env(prepared.pg_url)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    console.print(f"[bold]gamestats serve[/] on http://{host}:{port} (OpenAPI: /docs), PostgreSQL "
+    scheme = "https" if tls.certfile else "http"
+    console.print(f"[bold]gamestats serve[/] on {scheme}://{host}:{port} (OpenAPI: /docs), PostgreSQL "
                   f"{redact(prepared.pg_url)}; writes and admin "
                   + ("need an account's key or the operator's token" if serve_settings.api_token
                      else "need an account's key (GAMESTATS_API_TOKEN unset)"),
@@ -351,7 +379,8 @@ def _run_api(prepared: PreparedEnvironment, host: str, port: int, workers: int, 
     try:
         uvicorn.run("gamestats_assets.serve.app:app_from_env", factory=True, host=host, port=port,
                     workers=workers, access_log=access_log, timeout_worker_healthcheck=WORKER_START_SECONDS,
-                    http=BoundedHeaders, proxy_headers=False, server_header=False)
+                    http=BoundedHeaders, proxy_headers=False, server_header=False, ssl_certfile=tls.certfile,
+                    ssl_keyfile=tls.keyfile)
     finally:
         signal.signal(signal.SIGTERM, previous)
 
@@ -560,8 +589,9 @@ def _prepare_or_exit(settings: Settings) -> PreparedEnvironment:
 
 @main.group()
 def accounts() -> None:
-    """The API's accounts: roles player (their own replays and sessions), organiser (the PUBG admin) and operator
-    (everything, accounts included), each with hashed API keys in PostgreSQL."""
+    """The API's accounts: roles player (their own replays and sessions), premium (a player with a larger request
+    budget), organiser (the PUBG admin) and operator (everything, accounts included), each with hashed API keys in
+    PostgreSQL."""
 
 
 @contextmanager
@@ -580,7 +610,8 @@ def _accounts_connection():
 
 @accounts.command("create")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["player", "organiser", "operator"]), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True,
+              help="player < premium (a larger request budget) < organiser < operator.")
 @click.option("--player", "player_ids", multiple=True, help="A player id the account acts for (repeat for more).")
 def accounts_create(name: str, role: str, player_ids: tuple[str, ...]) -> None:
     """Create account NAME and print its API key (shown only now; PostgreSQL keeps its hash)."""

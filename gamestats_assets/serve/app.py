@@ -22,7 +22,9 @@ from gamestats_assets.serve.core.alerts import start_alerts
 from gamestats_assets.serve.core.docs_bundle import serve_redoc_bundle
 from gamestats_assets.serve.core.doors import BodyLimit, KeyFirst, PrintableParameters, SecurityHeaders
 from gamestats_assets.serve.core.fastpath import CachedAnswers, PublishClock
-from gamestats_assets.serve.core.guard import BudgetUnavailable, KeyChecks, SharedBudget, retry_after
+from gamestats_assets.serve.core.guard import BudgetUnavailable, KeyChecks
+from gamestats_assets.serve.core.limits import Budgets, RequestBudget
+from gamestats_assets.serve.core.transport import StrictTransport
 from gamestats_assets.serve.core.methods import UndeclaredMethods
 from gamestats_assets.serve.core.metrics import MeasuredRequests, measured
 from gamestats_assets.serve.core.parse_ahead import AheadParser
@@ -73,30 +75,6 @@ def dagster_instance():
     return dg.DagsterInstance.get()
 
 
-class RequestBudget:
-    """ASGI middleware answering 429 with `Retry-After` to a client address past its budget (`SharedBudget`), and
-    503 while the budgets cannot be read; a plain ASGI layer, so a request within budget costs no more than its
-    share of a round trip."""
-
-    def __init__(self, app, budget: SharedBudget, per_minute: int):
-        self.app, self.budget, self.per_minute = app, budget, per_minute
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        address = scope["client"][0] if scope.get("client") else "unknown"
-        try:
-            wait = await self.budget.take(f"address:{address}")
-        except BudgetUnavailable as error:
-            return await JSONResponse({"detail": str(error)}, status_code=503,
-                                      headers={"Retry-After": "1"})(scope, receive, send)
-        if not wait:
-            return await self.app(scope, receive, send)
-        refused = JSONResponse({"detail": f"too many requests from {address}: {self.per_minute} a minute"},
-                               status_code=429, headers={"Retry-After": retry_after(wait)})
-        await refused(scope, receive, send)
-
-
 def create_app(settings: ServeSettings) -> FastAPI:
     """The API over the PostgreSQL of `settings.pg_url`, reading as `gamestats_reader`."""
 
@@ -112,7 +90,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
             if alerting is not None:
                 alerting.cancel()
             await app.state.clock.close()
-            await app.state.budget.close()
+            await app.state.budgets.close()
             app.state.reader.close()
             app.state.keys.close()
             waiting.cancel()
@@ -123,7 +101,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
     serve_redoc_bundle(app, DOCS_STATIC)
     app.state.settings = settings
     app.state.reader = Reader(settings.pg_url, cache_bytes=settings.cache_bytes // 2)
-    app.state.budget = SharedBudget(settings.pg_url, settings.requests_per_minute)
+    app.state.budgets = Budgets(settings.pg_url, settings.budgets)
     app.state.keys = KeyChecks(settings.pg_url, settings.api_token)
     app.state.dagster_instance = dagster_instance
     app.state.clock = PublishClock(settings.pg_url, READER_ROLE)
@@ -138,7 +116,8 @@ def create_app(settings: ServeSettings) -> FastAPI:
     app.add_middleware(CachedAnswers, clock=app.state.clock, max_bytes=settings.cache_bytes // 2)
     app.add_middleware(PrintableParameters, files=UPLOADS)
     app.add_middleware(KeyFirst, keys=app.state.keys)
-    app.add_middleware(RequestBudget, budget=app.state.budget, per_minute=settings.requests_per_minute)
+    app.add_middleware(RequestBudget, budgets=app.state.budgets, keys=app.state.keys)
+    app.add_middleware(StrictTransport, max_age=settings.hsts_seconds)
     if settings.trusted_proxies:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     app.add_middleware(BodyLimit, limit_of=lambda path: settings.max_upload_bytes if path in UPLOADS

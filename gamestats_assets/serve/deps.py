@@ -17,11 +17,8 @@ from fastapi.security import HTTPAuthorizationCredentials
 from gamestats_assets.serve.core.accounts import Principal
 from gamestats_assets.serve.core.guard import (
     BEARER,
-    BOOTSTRAP,
     KeyChecks,
     NotAuthenticated,
-    SharedBudget,
-    over_budget,
     unauthenticated,
 )
 from gamestats_assets.serve.core.metrics import Metrics
@@ -64,10 +61,6 @@ def get_keys(request: Request) -> KeyChecks:
     return request.app.state.keys
 
 
-def get_budget(request: Request) -> SharedBudget:
-    return request.app.state.budget
-
-
 def get_sealer(settings: Annotated[ServeSettings, Depends(get_settings)]) -> Sealer:
     """What seals a player's personal fields, under `GAMESTATS_SECRET_KEYS`."""
     return sealer_of(settings.secret_keys)
@@ -87,12 +80,11 @@ MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 SealerDep = Annotated[Sealer, Depends(get_sealer)]
 
 
-async def principal(request: Request, settings: SettingsDep,
-                    keys: Annotated[KeyChecks, Depends(get_keys)], budget: Annotated[SharedBudget, Depends(get_budget)],
+async def principal(request: Request, keys: Annotated[KeyChecks, Depends(get_keys)],
                     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]) -> Principal:
     """Who the request acts as, from `Authorization: Bearer <key>`, else from a signed-in browser's session cookie
     (401 without a valid one; found once, by `doors.KeyFirst` for a write, which also checks a session's CSRF
-    token), within its account's budget (429 past it)."""
+    token); its account's budget was charged before (`limits.RequestBudget`, 429 past it)."""
     found = getattr(request.state, "principal", None)
     if found is None:
         session = request.cookies.get(SESSION_COOKIE)
@@ -103,11 +95,6 @@ async def principal(request: Request, settings: SettingsDep,
                 found, _ = await keys.session(session)
         except NotAuthenticated as error:
             raise unauthenticated(str(error)) from None
-    if found is BOOTSTRAP:
-        return found
-    wait = await budget.take(f"account:{found.name}")
-    if wait:
-        raise over_budget(f"account {found.name}", settings.requests_per_minute, wait)
     return found
 
 

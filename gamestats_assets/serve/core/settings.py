@@ -5,15 +5,16 @@ from __future__ import annotations
 import os
 import resource
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from gamestats_assets.lib.core.settings import DEFAULT_START_DATE, Settings
+from gamestats_assets.serve.core.budget_profiles import DEFAULT_PROFILE, PROFILES, budgets_of, role_budgets
 from gamestats_assets.serve.core.sealed import Sealer
+from gamestats_assets.serve.core.transport import DEFAULT_HSTS_SECONDS
 
-DEFAULT_REQUESTS_PER_MINUTE = 600
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
 DEFAULT_MAX_HEADER_BYTES = 64 * 1024
@@ -81,8 +82,13 @@ class ServeSettings(BaseSettings):
     - `pg_url`: the PostgreSQL the platform publishes to (the embedded server or `GAMESTATS_PG_URL`).
     - `api_token` (`GAMESTATS_API_TOKEN`): the operator's bootstrap key, allowed every write and admin endpoint;
       unset, only accounts' keys are (`core.accounts`).
-    - `requests_per_minute` (`GAMESTATS_API_REQUESTS_PER_MINUTE`, default 600): the budget of each client address
-      and of each account, shared by every worker.
+    - `budget_profile` (`GAMESTATS_API_BUDGET_PROFILE`, default `browsing`; `pubg`: the PUBG design's 60, 300 and
+      1,000): the requests a minute of each client address without credentials and of each account by its role
+      (`core/limits.py`), shared by every worker; `requests_per_minute` (`GAMESTATS_API_REQUESTS_PER_MINUTE`) sets the
+      address's over the profile's, `role_requests_per_minute` (`GAMESTATS_API_ROLE_REQUESTS_PER_MINUTE`,
+      `role=n,...`) a role's.
+    - `hsts_seconds` (`GAMESTATS_API_HSTS_SECONDS`, default a year; 0: none): the `Strict-Transport-Security`
+      `max-age` of an answer over HTTPS (`core/transport.py`).
     - `trusted_proxies` (`GAMESTATS_API_TRUSTED_PROXIES`, comma-separated addresses or networks): the proxies whose
       `X-Forwarded-For` names the client; none by default, so the client is the peer of the connection.
     - `cors_origins` (`GAMESTATS_API_CORS_ORIGINS`, comma-separated): origins allowed cross-site; none by default.
@@ -116,8 +122,11 @@ class ServeSettings(BaseSettings):
 
     pg_url: str = Field(validation_alias="GAMESTATS_PG_URL")
     api_token: str | None = Field(None, validation_alias="GAMESTATS_API_TOKEN")
-    requests_per_minute: int = Field(DEFAULT_REQUESTS_PER_MINUTE, ge=1,
-                                     validation_alias="GAMESTATS_API_REQUESTS_PER_MINUTE")
+    budget_profile: Literal[tuple(PROFILES)] = Field(DEFAULT_PROFILE, validation_alias="GAMESTATS_API_BUDGET_PROFILE")
+    requests_per_minute: int | None = Field(None, ge=1, validation_alias="GAMESTATS_API_REQUESTS_PER_MINUTE")
+    role_requests_per_minute: Annotated[dict[str, int], NoDecode] = Field(
+        {}, validation_alias="GAMESTATS_API_ROLE_REQUESTS_PER_MINUTE")
+    hsts_seconds: int = Field(DEFAULT_HSTS_SECONDS, ge=0, validation_alias="GAMESTATS_API_HSTS_SECONDS")
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
         (), validation_alias="GAMESTATS_API_TRUSTED_PROXIES")
     cors_origins: Annotated[tuple[str, ...], NoDecode] = Field((), validation_alias="GAMESTATS_API_CORS_ORIGINS")
@@ -146,6 +155,16 @@ class ServeSettings(BaseSettings):
     landing_retention_days: int | None = Field(None, ge=1, validation_alias="GAMESTATS_LANDING_RETENTION_DAYS")
 
     @property
+    def budgets(self) -> dict[str, int]:
+        """The requests a minute of a client address without credentials (`public`) and of an account by its role."""
+        return budgets_of(self.budget_profile, self.requests_per_minute, self.role_requests_per_minute)
+
+    @field_validator("role_requests_per_minute", mode="before")
+    @classmethod
+    def _role_budgets(cls, value):
+        return role_budgets(value)
+
+    @property
     def lake(self) -> str:
         """The lake's root: `lake_uri`, else `<data_dir>/lake`."""
         return self.lake_uri or str(self.data_dir / "lake")
@@ -160,7 +179,6 @@ class ServeSettings(BaseSettings):
     @classmethod
     def _unset_when_blank(cls, value):
         return value or None
-
 
     @field_validator("api_token", "lake_uri", "landing_retention_days", mode="before")
     @classmethod

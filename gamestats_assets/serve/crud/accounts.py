@@ -9,8 +9,8 @@ import secrets
 
 import psycopg
 
-from gamestats_assets.serve.core.accounts import (NAME, ROLES, AccountError, AccountExists, NoSuchAccount, digest,
-                                                  qualified)
+from gamestats_assets.serve.core.accounts import (NAME, PLAYERS, ROLES, AccountError, AccountExists, NoSuchAccount,
+                                                  digest, qualified)
 
 
 def new_key() -> tuple[str, str]:
@@ -32,8 +32,8 @@ def create(conn: psycopg.Connection, name: str, role: str, player_ids: tuple[str
         raise AccountError(f"an account name is 1 to 64 letters, digits or ._@+-, not {name!r}")
     if role not in ROLES:
         raise AccountError(f"a role is one of {', '.join(ROLES)}, not {role!r}")
-    if role == "player" and not player_ids:
-        raise AccountError("a player account acts for at least one player id")
+    if role in PLAYERS and not player_ids:
+        raise AccountError(f"a {role} account acts for at least one player id")
     player_ids = tuple(dict.fromkeys(qualified(player_id) for player_id in player_ids))
     key_id, key = new_key()
     with conn.transaction():
