@@ -25,7 +25,7 @@ from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
 
 from gamestats_assets.lib.intake.tracking import PLAYER_TAG
-from gamestats_assets.serve.core.accounts import KEY
+from gamestats_assets.serve.core.accounts import KEY, ROLES
 from gamestats_assets.serve.app import ROUTERS, UPLOADS, create_app
 from gamestats_assets.serve.core.contract import EXAMPLES
 from gamestats_assets.serve.core.settings import ServeSettings
@@ -228,10 +228,13 @@ def path_value(ask: Ask, name: str) -> str:
 
 
 def spent_budget(document: dict, pg_url: str, asks: list[Ask], **settings) -> None:
-    """Past its client address's budget, every operation of `asks` answers 429, as it declares."""
-    app = create_app(ServeSettings(pg_url=pg_url, api_token=TOKEN, requests_per_minute=1, **settings))
+    """Past its client address's budget and its account's (one request a minute each, whatever the role), every
+    operation of `asks` answers 429, as it declares."""
+    app = create_app(ServeSettings(pg_url=pg_url, api_token=TOKEN, requests_per_minute=1,
+                                   role_requests_per_minute=dict.fromkeys(ROLES, 1), **settings))
     with TestClient(app, client=(f"192.0.2.{uuid.uuid4().int % 250 + 1}", 5000)) as poor:
-        poor.get("/api/v1/health")
+        for headers in {frozenset(ask.headers.items()) for ask in asks} | {frozenset()}:
+            poor.get("/api/v1/health", headers=dict(headers))
         for ask in asks:
             checked(document, ask, ask.send(poor), 429)
 
