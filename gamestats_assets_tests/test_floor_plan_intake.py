@@ -22,11 +22,7 @@ WRITES = frozenset({"write_bytes", "write_text", "write_parquet", "write_csv", "
 INTAKE = "gamestats_assets.lib.intake"
 OVER_THE_LIMIT = {
     "demo_data": "its landing asset (the synthetic day and its stamp) is its own, built from 16 intake names",
-    "lol": "its landing and ETL are declared apart (build_day_landing, EtlTables) and its parse names the "
-           "protocol's types one by one: 9 intake names",
     "pubg": "its landing asset (matches keyed by content, unkeyed files quarantined) is its own: 16 intake names",
-    "rocket": "its landing and ETL are declared apart (build_day_landing, EtlTables) and its parse names the "
-              "protocol's types one by one: 10 intake names",
 }
 """The domains whose `assets.py` still import more than `MOST_INTAKE_NAMES` intake names, and why (each an expected
 failure, strict: the day it holds, its entry goes)."""
