@@ -271,3 +271,18 @@ def test_a_platform_not_configured_is_not_offered(migrated_pg_url):
         for provider, setting in (("steam", "GAMESTATS_STEAM_SIGN_IN"), ("epic", "GAMESTATS_EPIC_CLIENT_ID")):
             refused = client.get(f"{AUTH}/{provider}/login", follow_redirects=False)
             assert refused.status_code == 404 and setting in refused.json()["detail"]
+
+
+def test_a_browser_refused_is_sent_back_to_its_page_with_the_reason(signing_in, steam):
+    """A browser (it accepts HTML) is not left on an API answer: it goes back to the page it left, which says why."""
+    steam.invalid = True
+    left = signing_in.get(f"{AUTH}/steam/login", params={"next": "/player.html?player=steam:1#games"},
+                          follow_redirects=False)
+    location = httpx.get(left.headers["location"], follow_redirects=False).headers["location"]
+    parts = urlsplit(location)
+    back = signing_in.get(f"{parts.path}?{parts.query}", headers={"Accept": "text/html"}, follow_redirects=False)
+    assert back.status_code == 303
+    page = urlsplit(back.headers["location"])
+    assert page.path == "/player.html" and not page.fragment
+    assert dict(parse_qsl(page.query)) == {"player": "steam:1", "sign_in_error": (
+        "not signed in: Steam did not verify the assertion (is_valid is not true)")}

@@ -33,9 +33,27 @@ const loginLink = (provider, text) => el("a", {
   class: "button sign-in", id: `sign-in-${provider.id}`,
   href: `${provider.login}?next=${encodeURIComponent(here())}` }, text);
 
-/** The sign-in bar: the offered platforms' buttons, or who is signed in with "Sign out". */
+/** Why the sign-in the browser just came back from was refused (the callback's `sign_in_error`), taken off the
+ * address so that a reload does not say it again; "" when none. */
+function refusal() {
+  const url = new URL(location.href);
+  const said = url.searchParams.get("sign_in_error") || "";
+  if (said) {
+    url.searchParams.delete("sign_in_error");
+    history.replaceState(null, "", url);
+  }
+  return said;
+}
+
+/** The sign-in bar: the offered platforms' buttons, or who is signed in with "Sign out"; a refused sign-in says
+ * why. */
 export async function signInBar() {
   const bar = el("div", { class: "sign-in-bar", id: "sign-in-bar", role: "region", "aria-label": "Sign in" });
+  let refused = refusal();
+  const sayRefusal = () => {
+    if (refused) bar.prepend(el("p", { class: "status", id: "sign-in-error", role: "alert" }, refused));
+    refused = "";
+  };
   const draw = async () => {
     const who = await signedIn(true);
     if (who.via === "session") {
@@ -54,9 +72,11 @@ export async function signInBar() {
       bar.replaceChildren(
         el("span", { id: "signed-in-as" }, `Signed in as ${who.name} (${who.player_ids.join(", ")})`),
         ...who.providers.filter((p) => !linked.has(p.id)).map((p) => loginLink(p, `Link ${p.name}`)), out);
+      sayRefusal();
       bar.dataset.state = "signed-in";
     } else if (who.providers.length) {
       bar.replaceChildren(...who.providers.map((p) => loginLink(p, `Sign in with ${p.name}`)));
+      sayRefusal();
       bar.dataset.state = "signed-out";
     } else {
       bar.replaceChildren();

@@ -5,8 +5,9 @@ made (`crud/sign_in.py`), a fresh session, back to the page the player left."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import psycopg
 from fastapi import HTTPException, Request
@@ -17,6 +18,7 @@ from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets.serve.core.sessions import (ATTEMPT_COOKIE, ATTEMPT_SECONDS, SESSION_COOKIE, Session,
                                                   clear_cookie, over_tls, set_cookie)
 from gamestats_assets.serve.core.settings import ServeSettings
+from gamestats_assets.serve.core.site import wants_html
 from gamestats_assets.serve.crud import sessions
 from gamestats_assets.serve.crud.sign_in import SignInRefused, account_for
 
@@ -100,6 +102,25 @@ async def signed_in(request: Request, settings: ServeSettings, attempt: sessions
     set_cookie(response, SESSION_COOKIE, token, int(settings.session_hours * 3600), secure)
     clear_cookie(response, ATTEMPT_COOKIE, secure)
     return response
+
+
+async def answered(request: Request, settings: ServeSettings, provider: str,
+                   finish: Callable[[sessions.Attempt], Awaitable[RedirectResponse]]) -> RedirectResponse:
+    """The callback of `provider`: `finish(attempt)` once the sign-in this browser started is taken (`came_back`).
+    A refusal (403) is, for a browser, the page it left with the reason in `sign_in_error`, which the sign-in bar
+    says; for any other client, the 403 itself."""
+    offered(settings, provider)
+    page = "/"
+    try:
+        attempt = await came_back(request, settings, provider)
+        page = attempt.next_page
+        return await finish(attempt)
+    except HTTPException as refusal:
+        if refusal.status_code != 403 or not wants_html(request.scope):
+            raise
+        page = page.partition("#")[0]
+        said = urlencode({"sign_in_error": refusal.detail})
+        return RedirectResponse(f"{page}{'&' if '?' in page else '?'}{said}", status_code=303)
 
 
 def linking(session: Session | None) -> str | None:

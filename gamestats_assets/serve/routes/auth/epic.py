@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 from gamestats_assets.serve.core import epic_oauth
 from gamestats_assets.serve.crud import sessions
 from gamestats_assets.serve.deps import SessionDep, SettingsDep
-from gamestats_assets.serve.routes.auth.common import (PREFIX, REDIRECTED, TAGS, callback_url, came_back, leave_for,
+from gamestats_assets.serve.routes.auth.common import (PREFIX, REDIRECTED, TAGS, answered, callback_url, leave_for,
                                                        linking, next_page, offered, signed_in)
 
 router = APIRouter(prefix=f"{PREFIX}/epic", tags=TAGS)
@@ -43,16 +43,19 @@ async def epic_login(request: Request, settings: SettingsDep, session: SessionDe
 async def epic_callback(request: Request, settings: SettingsDep, code: Code = None, state: State = None,
                         error: Refusal = None) -> RedirectResponse:
     """Checks the `state` against the one this browser left with, exchanges the `code` with its PKCE verifier for
-    Epic's token answer, whose `account_id` signs in: a new session cookie, back to the page left."""
-    offered(settings, "epic")
-    attempt = await came_back(request, settings, "epic")
-    if error or not code:
-        raise HTTPException(403, f"not signed in: Epic answered {error or 'no code'}")
-    if state is None or not epic_oauth.same_state(attempt.state, state):
-        raise HTTPException(403, "not signed in: the state is not the one this sign-in left with")
-    redirect_uri = callback_url(request, settings, "epic")
-    try:
-        epic_id = await run_in_threadpool(epic_oauth.account_id, settings, redirect_uri, code, attempt.code_verifier)
-    except epic_oauth.CodeRefused as refused:
-        raise HTTPException(403, f"not signed in: {refused}") from None
-    return await signed_in(request, settings, attempt, f"epic:{epic_id}")
+    Epic's token answer, whose `account_id` signs in: a new session cookie, back to the page left. Refused, a
+    browser is sent back to the page with the reason (`sign_in_error`); any other client is answered 403."""
+    async def finish(attempt: sessions.Attempt) -> RedirectResponse:
+        if error or not code:
+            raise HTTPException(403, f"not signed in: Epic answered {error or 'no code'}")
+        if state is None or not epic_oauth.same_state(attempt.state, state):
+            raise HTTPException(403, "not signed in: the state is not the one this sign-in left with")
+        redirect_uri = callback_url(request, settings, "epic")
+        try:
+            epic_id = await run_in_threadpool(epic_oauth.account_id, settings, redirect_uri, code,
+                                              attempt.code_verifier)
+        except epic_oauth.CodeRefused as refused:
+            raise HTTPException(403, f"not signed in: {refused}") from None
+        return await signed_in(request, settings, attempt, f"epic:{epic_id}")
+
+    return await answered(request, settings, "epic", finish)

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse
 from gamestats_assets.serve.core import steam_openid
 from gamestats_assets.serve.crud import sessions
 from gamestats_assets.serve.deps import SessionDep, SettingsDep
-from gamestats_assets.serve.routes.auth.common import (PREFIX, REDIRECTED, TAGS, base_url, callback_url, came_back,
+from gamestats_assets.serve.routes.auth.common import (PREFIX, REDIRECTED, TAGS, answered, base_url, callback_url,
                                                        leave_for, linking, next_page, offered, on_platform, signed_in)
 
 router = APIRouter(prefix=f"{PREFIX}/steam", tags=TAGS)
@@ -39,20 +39,23 @@ async def steam_login(request: Request, settings: SettingsDep, session: SessionD
             summary="Steam's answer: signed in, sent back to the page left")
 async def steam_callback(request: Request, settings: SettingsDep) -> RedirectResponse:
     """Checks Steam's assertion (its endpoint, our `return_to` and realm, the claimed SteamID64, a fresh nonce used
-    once, and Steam's `is_valid:true`), then signs in: a new session cookie, back to the page left."""
-    offered(settings, "steam")
-    attempt = await came_back(request, settings, "steam")
+    once, and Steam's `is_valid:true`), then signs in: a new session cookie, back to the page left. Refused, a
+    browser is sent back to the page with the reason (`sign_in_error`); any other client is answered 403."""
     answer = dict(request.query_params)
     endpoint = settings.steam_openid_endpoint
-    try:
-        steam_id, nonce = steam_openid.checked(answer, endpoint, callback_url(request, settings, "steam"),
-                                               f"{base_url(request, settings)}/")
-        fresh = await on_platform(settings, lambda conn: sessions.use_nonce(conn, endpoint, nonce,
-                                                                            steam_openid.NONCE_SECONDS))
-        if not fresh:
-            raise steam_openid.AssertionRefused("the assertion was used before (its nonce is spent)")
-        async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as client:
-            await steam_openid.verified(client, endpoint, answer)
-    except steam_openid.AssertionRefused as error:
-        raise HTTPException(403, f"not signed in: {error}") from None
-    return await signed_in(request, settings, attempt, f"steam:{steam_id}")
+
+    async def finish(attempt: sessions.Attempt) -> RedirectResponse:
+        try:
+            steam_id, nonce = steam_openid.checked(answer, endpoint, callback_url(request, settings, "steam"),
+                                                   f"{base_url(request, settings)}/")
+            fresh = await on_platform(settings, lambda conn: sessions.use_nonce(conn, endpoint, nonce,
+                                                                                steam_openid.NONCE_SECONDS))
+            if not fresh:
+                raise steam_openid.AssertionRefused("the assertion was used before (its nonce is spent)")
+            async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as client:
+                await steam_openid.verified(client, endpoint, answer)
+        except steam_openid.AssertionRefused as error:
+            raise HTTPException(403, f"not signed in: {error}") from None
+        return await signed_in(request, settings, attempt, f"steam:{steam_id}")
+
+    return await answered(request, settings, "steam", finish)
