@@ -124,8 +124,9 @@ def test_an_imported_replay_lands_as_the_discovery_lands_it_is_processing_then_s
 
     again = imported(api, REPLAY_ID)
     assert again.status_code == 200 and again.json()["status"] == "already imported", again.text
-    assert again.json()["landed"] == landed and len(_Ballchasing.seen) == 2, "a landed replay is not asked again"
-    assert again.json()["frames_missing"] == no_file
+    assert again.json()["landed"] == landed and again.json()["frames_missing"] == no_file
+    assert [path for path, _ in _Ballchasing.seen[2:]] == [f"/replays/{REPLAY_ID}/file"], \
+        "a landed replay's JSON is not asked again, its missing file is"
 
     publish_rocket_day(api["data_dir"], api["pg_url"], day)
     served = client.get(f"{BASE}/replays/{GAME.match_id}").json()["data"]

@@ -27,7 +27,7 @@ from gamestats_assets.serve.intake.held_games import conflicts
 from gamestats_assets.serve.intake.rocket_landing import IMPORTS, door_of, landing_day
 from gamestats_assets.serve.routes.rocket.common import PREFIX, TAGS
 from gamestats_assets.sources.ballchasing.client import LANDING_FOLDER, TOKEN_ENV, client_from_env, replay_json
-from gamestats_assets.sources.ballchasing.replay_file import FILE_MISSING, land_replay_file, with_file_fate
+from gamestats_assets.sources.ballchasing.replay_file import land_replay_file, with_file_fate
 from gamestats_assets.sources.ballchasing.replay_json import NO_FRAMES, BallchasingFormatError, parse_replay_json
 
 router = APIRouter(prefix=PREFIX, tags=TAGS)
@@ -86,19 +86,18 @@ def import_replay(settings: SettingsDep, asked: BallchasingImport,
     replay already keeps its file); where it cannot be had, `frames_missing` says why, as do the null reasons of
     the figures read of frames.
     A replay already held (that file landed, or the same JSON read by a run and retired since) answers 200, without
-    asking ballchasing again when it is landed; a game held for the operator as a conflict of uploads, 409, as is a
-    replay not held on a server without a ballchasing key. As for an
-    upload, the account must act for one of its players (403), and a replay naming a player deleted at their
-    request is refused (422). ballchasing's own answers: 404 when it has no such replay; 503 with `Retry-After`
-    when it limits the key (429), fails (5xx), times out or is still processing the replay; 502 when it refuses
-    the key or answers what is not that replay."""
+    asking ballchasing for its JSON again when it is landed (its file is asked for again while it is missing); a
+    game held for the operator as a conflict of uploads, 409, as is a replay not held on a server without a
+    ballchasing key. As for an upload, the account must act for one of its players (403), and a replay naming a
+    player deleted at their request is refused (422). ballchasing's own answers: 404 when it has no such replay;
+    503 with `Retry-After` when it limits the key (429), fails (5xx), times out or is still processing the replay;
+    502 when it refuses the key or answers what is not that replay."""
     replay_id, door = asked.ballchasing_id.lower(), door_of(settings)
     if (held := door.found(f"*/{LANDING_FOLDER}/{replay_id}.json")) is not None:
-        document = json.loads(held.read_text())
-        game = parse_replay_json(document)
+        game = parse_replay_json(json.loads(held.read_text()))
         acting(who, game)
-        return already_imported(replay_id, game, str(held.relative_to(settings.data_dir)),
-                                None if raw_replay(door, game) else document.get(FILE_MISSING, NO_FRAMES))
+        missing = None if raw_replay(door, game) else with_file(door, held.parents[1].name, replay_id, game)
+        return already_imported(replay_id, game, str(held.relative_to(settings.data_dir)), missing)
     document = fetched(replay_id)
     try:
         game = parse_replay_json(document)
@@ -118,17 +117,23 @@ def import_replay(settings: SettingsDep, asked: BallchasingImport,
                                  f"{contended.conflict_id}; nothing landed: import it again once it is settled")
     if (copy := door.copy_of(hashlib.blake2b(text.encode(), digest_size=16).hexdigest())) is not None:
         return already_imported(replay_id, game, copy, None if raw_replay(door, game) else NO_FRAMES)
-    client = client_from_env(limits=(), timeout_s=TIMEOUT_SECONDS, max_attempts=1)
-    try:
-        missing = land_replay_file(client, door, parts[0], replay_id, game.match_id)
-    finally:
-        client.close()
+    missing = with_file(door, parts[0], replay_id, game)
     done = door.land(parts, replay_json(with_file_fate(document, missing)))
     where = done.path.relative_to(settings.data_dir)
     if done.outcome != LANDED:
         return already_imported(replay_id, game, str(where), missing)
     door.note(IMPORTS, game.match_id, str(where))
     return JSONResponse(answer(replay_id, game, where, "processing", False, missing), status_code=202)
+
+
+def with_file(door: Door, day: str, replay_id: str, game) -> str | None:
+    """Download the raw replay of `replay_id` (of `game`) and land it in `day`'s folder, asked once
+    (`TIMEOUT_SECONDS`); why it could not be had, None when it landed or was held."""
+    client = client_from_env(limits=(), timeout_s=TIMEOUT_SECONDS, max_attempts=1)
+    try:
+        return land_replay_file(client, door, day, replay_id, game.match_id)
+    finally:
+        client.close()
 
 
 def raw_replay(door: Door, game) -> bool:
