@@ -1,8 +1,8 @@
 """A game imported from ballchasing is a whole game: against ballchasing's API on loopback serving two real games
 both as their JSON (`GET /replays/{id}`) and as their raw replay (`GET /replays/{id}/file`), the import by id and the
-roster discovery land the raw replay beside the JSON, and a real run publishes the game from its frames: frame
-mechanics, position cells and the 3D viewer's frames. A game whose file ballchasing does not serve stays JSON alone,
-and says why its figures read of frames are missing."""
+roster discovery and a newly tracked player's backfill land the raw replay beside the JSON, and a real run publishes
+the game from its frames: frame mechanics, position cells and the 3D viewer's frames. A game whose file ballchasing
+does not serve stays JSON alone, and says why its figures read of frames are missing."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
+from gamestats_assets.definitions import location_resources
 from gamestats_assets.defs.rocket import domain
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.sources.ballchasing.client import TOKEN_ENV, URL_ENV
 from gamestats_assets.sources.ballchasing.records import MECHANICS
 from gamestats_assets.sources.ballchasing.replay_file import FILE_MISSING
@@ -148,6 +150,26 @@ def test_the_roster_discovery_lands_each_replay_file_and_a_run_publishes_them_wh
         published = published_game(migrated_pg_url, game.match_id)
         assert published["source"] == "replay" and published["mechanics"] > 0, published
         assert published["cells"] > 0 and published["samples"] > 1000, published
+
+
+def test_a_newly_tracked_players_backfill_lands_each_replay_file_beside_its_json(keyed, migrated_pg_url):
+    settings = Settings.from_env()
+    resources = {**location_resources(settings), "postgres": PostgresResource(url=migrated_pg_url)}
+    platform = resources["platform"]
+    platform.roster_path("rocket").parent.mkdir(parents=True)
+    platform.roster_path("rocket").write_text("player_id\nsteam:76561198980777579\n")
+    definitions = dg.Definitions.merge(domain.defs, dg.Definitions(resources=resources))
+    tracked = domain.sensor("rocket_newly_tracked_players")
+    [request] = tracked(dg.build_sensor_context(instance=dg.DagsterInstance.ephemeral(), resources=resources,
+                                                definitions=definitions)).run_requests
+    assert request.requires_backfill_daemon()
+    for replay_id, (document, raw) in PAIRED.items():
+        game = parse_replay_json(document)
+        day = game.played_at.date().isoformat()
+        assert (keyed / "landing" / "rocket" / day / f"{game.match_id}.replay").read_bytes() == raw
+        assert FILE_MISSING not in json.loads(
+            (keyed / "landing" / "rocket" / day / "ballchasing" / f"{replay_id}.json").read_text())
+        assert {part.partition_key for part in request.asset_graph_subset.iterate_asset_partitions()} >= {day}
 
 
 def test_a_game_whose_file_ballchasing_does_not_serve_stays_json_and_says_why(keyed, migrated_pg_url):
