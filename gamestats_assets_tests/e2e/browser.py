@@ -22,5 +22,5 @@ def rendered(url: str, expected: str, seconds: float = 90) -> str:
                                                                    flags=re.S))).split())
         if expected in text:
             return text
-        time.sleep(3)
+        time.sleep(1)
     raise AssertionError(f"{url} never showed {expected!r}; it showed: {text[:4000]}")

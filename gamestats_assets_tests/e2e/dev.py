@@ -191,7 +191,7 @@ def _alive(processes: list[psutil.Process]) -> list[psutil.Process]:
 
 
 def wait_until(found: Callable[[], T], seconds: float, what: str, dev: Dev | None = None) -> T:
-    """`found()` once it is truthy, polled every two seconds; fails naming `what` after `seconds`. The wait is
+    """`found()` once it is truthy, polled every half second; fails naming `what` after `seconds`. The wait is
     printed (`pytest -s` shows how long each use took)."""
     started = time.monotonic()
     while time.monotonic() < started + seconds:
@@ -199,5 +199,5 @@ def wait_until(found: Callable[[], T], seconds: float, what: str, dev: Dev | Non
         if value:
             print(f"waited {time.monotonic() - started:.0f} s for {what}")
             return value
-        time.sleep(2)
+        time.sleep(0.5)
     raise AssertionError(f"waited {seconds:.0f} s for {what}" + (f"; gamestats dev said:\n{dev.tail()}" if dev else ""))
