@@ -549,7 +549,8 @@ def test_a_replay_page_prints_shares_as_percentages_in_one_positioning_group(sit
         assert share and all(re.match(r"^\d+(\.\d)?%", cell) for cell in share), share
 
 
-def test_a_replay_page_leaves_out_what_its_format_lacks_and_says_so(site, request, migrated_pg_url):
+def test_a_replay_page_leaves_out_what_its_format_lacks_and_says_so_and_why_it_has_no_3d_replay(site, request,
+                                                                                               migrated_pg_url):
     base, page = site
     match = a_replay_of_the_day(migrated_pg_url)
     with check(page, request):
@@ -563,6 +564,7 @@ def test_a_replay_page_leaves_out_what_its_format_lacks_and_says_so(site, reques
             ".every(td => td.innerText.startsWith('—'))).map(tr => tr.dataset.stat)")
         assert not empty_rows, f"stats of the replay empty for every player: {empty_rows}"
         assert "stats not in this replay" in text(page, "#hidden-stats")
+        assert text(page, "#no-frames") == "No 3D replay and no heatmap: ballchasing JSON has no frames."
 
 
 RANKED_DAY = (SYNTHETIC_DAY - dt.timedelta(days=2)).isoformat()
