@@ -38,8 +38,8 @@ REPLAY = Path(__file__).parents[1] / "fixtures" / "rocketleague" / "paired" / "r
 """A real raw replay (its origin and licence beside it)."""
 PLAYER = read_header_alone(REPLAY).players[0]
 PLAYER_ID = f"{PLATFORMS[PLAYER.platform]}:{PLAYER.player_id}"
-SIGNED_IN = f"{PLATFORMS[PLAYER.platform]}-{PLAYER.player_id}"[:64]
-"""The replay's first player, as an account made by signing in names them (`crud/sign_in.py`)."""
+SIGNED_IN = "player-5eed0f94e1a2"
+"""The account of the replay's first player, made by signing in (`crud/sign_in.py` names it so)."""
 OLD_KEY, NEW_KEY = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 UPGRADE = "193_user_data.sql"
 
@@ -105,6 +105,9 @@ def test_nothing_of_a_signed_in_player_is_stored_before_consent_and_their_writes
                {"json": {"ballchasing_id": "bdc27caf-fe82-4708-9f48-4f2561f93313"}}),
               ("PUT", f"{USERS}/profile", {"json": {"display_name": "Someone"}})]
     with server.client() as client:
+        for method in ("GET", "POST"):
+            nobody = client.request(method, f"{USERS}/consent", headers=OPERATOR, json={"text_version": "x"})
+            assert nobody.status_code == 403 and "belongs to no account" in nobody.text, nobody.text
         asked = client.get(f"{USERS}/consent", headers=own).json()
         assert asked["consent"] is None and asked["current"] is False
         assert "90 days" in asked["text"]["retention"]["raw_files"]
@@ -224,8 +227,11 @@ def test_stats_and_export_hold_their_games_rows_and_replay(rocket_day, server, s
         assert uploader.status_code == 200 and uploader.headers["content-type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(uploader.content))
     data = json.loads(archive.read("data.json"))
-    (replay,) = data["replays"]
-    assert archive.read(f"replays/{Path(replay['path']).name}") == REPLAY.read_bytes()
+    kinds = {Path(held["path"]).name.split("_")[0] if held["path"].endswith(".jsonl") else "replay"
+             for held in data["files"]}
+    assert kinds == {"replay", "stated", "training"}, data["files"]
+    (replay,) = [held for held in data["files"] if held["path"].endswith(".replay")]
+    assert archive.read(f"files/{replay['path']}") == REPLAY.read_bytes()
     assert (data_dir / replay["path"]).read_bytes() == REPLAY.read_bytes()
     assert data["account_rows"]["gamestats_api.consents"][0]["recorded_by"] == "player"
     assert not any("key_sha256" in row for row in data["account_rows"].get("gamestats_api.api_keys", []))
@@ -267,7 +273,12 @@ def test_deleting_the_account_needs_its_name_then_leaves_their_id_nowhere(rocket
             "them, and as their training session and stated rank did"
         assert client.get(f"{USERS}/profile", headers=own).status_code == 401
     assert anywhere(data_dir, pg_url, needles) == []
-    assert one(pg_url, "SELECT count(*) FROM gamestats_api.accounts WHERE name = %s", (SIGNED_IN,))[0] == 0
+    assert one(pg_url, "SELECT player_ids, revoked_at IS NOT NULL FROM gamestats_api.accounts WHERE name = %s",
+               (SIGNED_IN,)) == ([], True)
+    assert one(pg_url, "SELECT count(*) FROM gamestats_api.api_keys WHERE account = %s AND revoked_at IS NULL",
+               (SIGNED_IN,)) == (0,)
+    assert one(pg_url, "SELECT count(*) FROM gamestats_api.consents WHERE account = %s AND withdrawn_at IS NULL",
+               (SIGNED_IN,)) == (0,)
 
 
 def test_an_account_made_before_consent_was_recorded_carries_the_operators(admin_url, tmp_path):

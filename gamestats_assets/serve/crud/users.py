@@ -1,17 +1,15 @@
 """A player's account's writes besides its keys (`gamestats_api.consents`, `gamestats_api.profiles`): a consent
 recorded or withdrawn, a profile written (its personal fields already sealed) or sealed again under the newest key,
-and an account deleted with every row referring to it."""
+and what an account's deletion leaves of it: the account revoked, its profile gone, its player ids forgotten."""
 
 from __future__ import annotations
 
 import psycopg
-from psycopg import sql
 
 from gamestats_assets.serve.core.sealed import Sealer
-from gamestats_assets.serve.queries.users import referring, sealed_profiles
+from gamestats_assets.serve.crud import accounts
+from gamestats_assets.serve.queries.users import sealed_profiles
 
-DELETED_ACCOUNT = "account:deleted at its request"
-"""Who asked for a deletion, once the account that asked is deleted."""
 KEEP = object()
 """A profile field left as it is by `write_profile`."""
 
@@ -63,22 +61,11 @@ def reseal_all(conn: psycopg.Connection, sealer: Sealer) -> int:
     return len(found)
 
 
-def delete_account(conn: psycopg.Connection, account: str) -> dict[str, int]:
-    """Delete the account once its players' data is deleted: every row referring to it (keys, consents, profile,
-    sessions, sign-ins under way: each table with a foreign key to it), its request budget and its own row, and
-    the deletions it asked for recorded as asked by a deleted account; rows changed by table. Its name is free again: an account made
-    by signing in is named after its platform id, which is thereby nowhere left."""
-    counts: dict[str, int] = {}
+def close_account(conn: psycopg.Connection, account: str) -> None:
+    """What is left of an account once its players' data is deleted: its consent withdrawn, its profile deleted, its
+    player ids forgotten, it and every key of it revoked (`crud/accounts.revoke`: its sessions no longer sign it in).
+    Its row stays, revoked, so that its name is never reused; a name says nothing of the player (`crud/sign_in`)."""
     with conn.transaction():
-        for table, column, _ in referring(conn):
-            schema, _, name = table.rpartition(".")
-            counts[table] = conn.execute(sql.SQL("DELETE FROM {} WHERE {} = %s").format(
-                sql.Identifier(schema or "public", name), sql.Identifier(column)), (account,)).rowcount
-        counts["gamestats_api.player_deletions"] = conn.execute(
-            "UPDATE gamestats_api.player_deletions SET requested_by = %s WHERE requested_by = %s",
-            (DELETED_ACCOUNT, f"account:{account}")).rowcount
-        counts["gamestats_api.request_budgets"] = conn.execute(
-            "DELETE FROM gamestats_api.request_budgets WHERE key = %s", (f"account:{account}",)).rowcount
-        counts["gamestats_api.accounts"] = conn.execute("DELETE FROM gamestats_api.accounts WHERE name = %s",
-                                                        (account,)).rowcount
-    return {table: count for table, count in counts.items() if count}
+        withdraw_consent(conn, account)
+        conn.execute("UPDATE gamestats_api.accounts SET player_ids = '{}' WHERE name = %s", (account,))
+        accounts.revoke(conn, account)

@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 import psycopg
-from fastapi import HTTPException
+from fastapi import Depends, HTTPException
 from fastapi.concurrency import run_in_threadpool
 
 from gamestats_assets.lib.erasure.deletion import DeletionIncomplete, DeletionRefused, NothingToDelete, delete_player
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets.published.players import PLAYERS
 from gamestats_assets.serve.core.accounts import Principal
+from gamestats_assets.serve.core.guard import BOOTSTRAP
 from gamestats_assets.serve.core.models import field, shape
 from gamestats_assets.serve.core.settings import ServeSettings
+from gamestats_assets.serve.deps import Player
 from gamestats_assets.serve.queries.users import domain_ids
 from gamestats_assets.sources.held_players import PLAYERS_OF
 
@@ -29,6 +31,17 @@ Deletion = shape("DeletionDone", "A deletion of one player id", deletion_id=fiel
                  requested_at=field(dt.datetime, "when"))
 TEXT_VERSION = "2026-11-29"
 """The version of `consent_text`: a new wording is a new version, which players consent to again."""
+
+
+def holder(who: Player) -> Principal:
+    """The request's account; 403 for the operator's bootstrap token, which is no account and holds no data."""
+    if who is BOOTSTRAP:
+        raise HTTPException(403, "GAMESTATS_API_TOKEN belongs to no account: sign in, or use an account's key")
+    return who
+
+
+Holder = Annotated[Principal, Depends(holder)]
+"""The account a route of a player's own data acts for (any role; not the operator's bootstrap token)."""
 
 
 def consent_text(settings: ServeSettings) -> dict[str, Any]:

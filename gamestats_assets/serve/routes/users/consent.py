@@ -16,9 +16,9 @@ from gamestats_assets.serve.core.bodies import Body
 from gamestats_assets.serve.core.models import field, shape
 from gamestats_assets.serve.crud import users as writes
 from gamestats_assets.serve.crud.accounts import OPERATOR_CONSENT
-from gamestats_assets.serve.deps import InstanceOpenerDep, Player, SettingsDep
+from gamestats_assets.serve.deps import InstanceOpenerDep, SettingsDep
 from gamestats_assets.serve.queries import users as reads
-from gamestats_assets.serve.routes.users.common import (PREFIX, TAGS, TEXT_VERSION, Deletion, consent_text,
+from gamestats_assets.serve.routes.users.common import (PREFIX, TAGS, TEXT_VERSION, Deletion, Holder, consent_text,
                                                        delete_players, on_platform)
 
 router = APIRouter(prefix=PREFIX, tags=TAGS)
@@ -54,7 +54,7 @@ def state(settings, who) -> dict:
 
 
 @router.get("/consent", response_model=Consent, summary="What is stored of you, why and for how long; your consent")
-async def read_consent(settings: SettingsDep, who: Player) -> dict:
+async def read_consent(settings: SettingsDep, who: Holder) -> dict:
     """The text a player consents to (what is stored, why, the retention configured) and their consent in force."""
     found = await on_platform(settings, lambda conn: reads.consent_in_force(conn, who.name))
     return {**state(settings, who), "consent": found,
@@ -63,7 +63,7 @@ async def read_consent(settings: SettingsDep, who: Player) -> dict:
 
 @router.post("/consent", response_model=Consent, summary="Consent to the processing of your data",
              responses={409: {"description": "not the current text's version: read it again"}})
-async def give_consent(settings: SettingsDep, who: Player, given: Given) -> dict:
+async def give_consent(settings: SettingsDep, who: Holder, given: Given) -> dict:
     """Record the account's consent to the current text (its version, the time, `recorded_by` player), in place of
     any earlier one; a version other than the current text's is a 409."""
     if given.text_version != TEXT_VERSION:
@@ -77,7 +77,7 @@ async def give_consent(settings: SettingsDep, who: Player, given: Given) -> dict
 @router.delete("/consent", response_model=Withdrawn,
                summary="Withdraw your consent: your data is deleted everywhere",
                responses={503: {"description": "other writers stopped the deletion; asking again finishes it"}})
-async def withdraw(settings: SettingsDep, opener: InstanceOpenerDep, who: Player) -> dict:
+async def withdraw(settings: SettingsDep, opener: InstanceOpenerDep, who: Holder) -> dict:
     """Withdraw the account's consent: each of its player ids deleted from landing, the lake, Dagster's instance
     and PostgreSQL, as `gamestats players delete` does (the account stops acting for them), and its profile deleted;
     the account stays, storing nothing until it consents again. Withdrawn first: a deletion other writers stopped

@@ -1,6 +1,7 @@
 """A player's export (`GET /api/v1/users/export`): every row held about them as JSON (their account and every row
 referring to it, their consents, their profile opened, the published rows naming their ids) with the list of their
-raw replays; and the same as a zip (`/users/export/archive`): `data.json` and the replays under `replays/`."""
+files in landing (raw replays, imports, training sessions, stated ranks); and the same as a zip
+(`/users/export/archive`): `data.json` and the files under `files/`, by their place in landing."""
 
 from __future__ import annotations
 
@@ -20,15 +21,15 @@ from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets.published.players import PLAYERS
 from gamestats_assets.serve.core.models import field, shape
 from gamestats_assets.serve.core.sealed import Sealer
-from gamestats_assets.serve.deps import Player, SealerDep, SettingsDep
-from gamestats_assets.serve.intake.own_replays import replays_of
+from gamestats_assets.serve.deps import SealerDep, SettingsDep
+from gamestats_assets.serve.intake.own_files import files_of_player
 from gamestats_assets.serve.queries import user_export, users as reads
 from gamestats_assets.serve.queries.users import domain_ids
-from gamestats_assets.serve.routes.users.common import PREFIX, TAGS
+from gamestats_assets.serve.routes.users.common import PREFIX, TAGS, Holder
 
 router = APIRouter(prefix=PREFIX, tags=TAGS)
 
-Replay = shape("ExportedReplay", "A raw replay of the player's held in landing",
+File = shape("ExportedFile", "A file of the player's held in landing (a raw replay, a JSON or JSON lines file)",
                path=field(str, "its place under the data folder"), bytes=field(int, "its size"),
                sha256=field(str, "its SHA-256"))
 Profile = shape("ExportedProfile", "The profile as kept, its sealed fields opened",
@@ -43,8 +44,8 @@ Export = shape("UserExport", "Every row and file held about a player", account=f
                                   "`gamestats_api` referring to it (hashes and sealed fields left out)"),
                profile=field(Profile | None, "the profile, opened"),
                published=field(dict[str, list[dict[str, Any]]], "`schema.table` → the published rows naming them"),
-               replays=field(list[Replay], "their raw replays (in the archive under `replays/`)"))
-ZIP = {200: {"content": {"application/zip": {}}, "description": "`data.json` (the export) and `replays/<file>`"}}
+               files=field(list[File], "their files in landing (in the archive under `files/`, by their place)"))
+ZIP = {200: {"content": {"application/zip": {}}, "description": "`data.json` (the export) and `files/<place>`"}}
 
 
 def gathered(settings, sealer: Sealer, who) -> dict:
@@ -54,36 +55,36 @@ def gathered(settings, sealer: Sealer, who) -> dict:
         rows = user_export.account_rows(conn, who.name)
         published = user_export.published_rows(conn, PLAYERS, ids)
         profile = reads.profile(conn, who.name)
-    replays = replays_of(settings, who)
+    files = files_of_player(settings, who)
     opened = None if profile is None else {
         "display_name": profile["display_name"], "updated_at": profile["updated_at"],
         "email": sealer.opened(profile["email_sealed"]),
         "ballchasing_key": sealer.opened(profile["ballchasing_key_sealed"])}
     return {"account": who.name, "exported_at": dt.datetime.now(dt.UTC), "player_ids": ids, "account_rows": rows,
             "profile": opened, "published": published,
-            "replays": [{"path": str(path.relative_to(settings.data_dir)), "bytes": path.stat().st_size,
-                         "sha256": hashlib.sha256(path.read_bytes()).hexdigest()} for path in replays]}
+            "files": [{"path": str(path.relative_to(settings.data_dir)), "bytes": path.stat().st_size,
+                       "sha256": hashlib.sha256(path.read_bytes()).hexdigest()} for path in files]}
 
 
 @router.get("/export", response_model=Export, summary="Every row held about you, as JSON")
-async def export(settings: SettingsDep, sealer: SealerDep, who: Player) -> dict:
+async def export(settings: SettingsDep, sealer: SealerDep, who: Holder) -> dict:
     """The account's rows, consents and sessions, its profile opened, the published rows naming its player ids,
-    and the list of its raw replays (the files themselves are in `/users/export/archive`)."""
+    and the list of its files in landing (the files themselves are in `/users/export/archive`)."""
     return await run_in_threadpool(gathered, settings, sealer, who)
 
 
 @router.get("/export/archive", response_class=Response, responses=ZIP,
             summary="Every row and file held about you, as a zip")
-async def archive(settings: SettingsDep, sealer: SealerDep, who: Player) -> Response:
-    """A zip of `data.json` (the export) and each raw replay of theirs under `replays/`."""
+async def archive(settings: SettingsDep, sealer: SealerDep, who: Holder) -> Response:
+    """A zip of `data.json` (the export) and each file of theirs under `files/`, by its place in landing."""
 
     def zipped() -> bytes:
         found = gathered(settings, sealer, who)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("data.json", json.dumps(jsonable_encoder(found), indent=1))
-            for replay in found["replays"]:
-                archive.write(settings.data_dir / replay["path"], f"replays/{replay['path'].rsplit('/', 1)[-1]}")
+            for held in found["files"]:
+                archive.write(settings.data_dir / held["path"], f"files/{held['path']}")
         return buffer.getvalue()
 
     body = await run_in_threadpool(zipped)

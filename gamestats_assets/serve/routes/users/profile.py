@@ -15,10 +15,10 @@ from gamestats_assets.serve.core.bodies import Body
 from gamestats_assets.serve.core.models import field, shape
 from gamestats_assets.serve.core.sealed import NoSecretKey, Sealer
 from gamestats_assets.serve.crud import users as writes
-from gamestats_assets.serve.deps import Consented, Player, SealerDep, SettingsDep
+from gamestats_assets.serve.deps import Consented, SealerDep, SettingsDep
 from gamestats_assets.serve.intake.stated_ranks import StatedRank, land_stated_rank
 from gamestats_assets.serve.queries import users as reads
-from gamestats_assets.serve.routes.users.common import PREFIX, TAGS, on_platform
+from gamestats_assets.serve.routes.users.common import PREFIX, TAGS, Holder, holder, on_platform
 
 router = APIRouter(prefix=PREFIX, tags=TAGS)
 
@@ -60,7 +60,7 @@ def shown(found: dict | None, who, sealer: Sealer) -> dict:
 
 
 @router.get("/profile", response_model=Profile, summary="Your profile")
-async def read_profile(settings: SettingsDep, sealer: SealerDep, who: Player) -> dict:
+async def read_profile(settings: SettingsDep, sealer: SealerDep, who: Holder) -> dict:
     """The account's profile, its email opened (never its ballchasing.com key: whether it is kept)."""
     return shown(await on_platform(settings, lambda conn: reads.profile(conn, who.name)), who, sealer)
 
@@ -72,6 +72,7 @@ async def read_profile(settings: SettingsDep, sealer: SealerDep, who: Player) ->
 async def write_profile(settings: SettingsDep, sealer: SealerDep, who: Consented, edit: ProfileEdit) -> dict:
     """The fields given written (a null clears one), the email and ballchasing.com key sealed under the newest
     secret key, and a stated rank landed; refused (422) with an email or key while no secret key is configured."""
+    holder(who)
     given = edit.model_dump(exclude_unset=True)
     try:
         changes = {"display_name": given["display_name"]} if "display_name" in given else {}
