@@ -1,7 +1,7 @@
 """Roles and their request budgets against the real app and PostgreSQL: `gamestats accounts create --role premium`
 makes a premium account; each role's budget a minute comes from the settings' profile, per account whatever address
-it comes from, and a client address without credentials that authenticate has its own; past either, 429 with
-`Retry-After`, as the OpenAPI document states on every operation."""
+it comes from (by API key or signed-in session), and a client address without credentials that authenticate has its
+own; past either, 429 with `Retry-After`, as the OpenAPI document states on every operation."""
 
 from __future__ import annotations
 
@@ -10,13 +10,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
 from gamestats_assets.serve.app import create_app
 from gamestats_assets.serve.core.accounts import ROLES, Principal
 from gamestats_assets.serve.core.budget_profiles import PROFILES
+from gamestats_assets.serve.core.sessions import SESSION_COOKIE
 from gamestats_assets.serve.core.settings import ServeSettings
+from gamestats_assets.serve.crud.sessions import open_session
 from gamestats_assets_tests.serve.conftest import TOKEN
 
 OPERATOR = {"Authorization": f"Bearer {TOKEN}"}
@@ -81,6 +84,18 @@ def test_an_account_is_charged_its_roles_budget_whatever_address_it_comes_from(a
     with TestClient(apps(), client=("192.0.2.42", 50000)) as elsewhere:
         assert spent(elsewhere, 1, bearer(keys["player"])) == [429], "the player's budget is theirs, not an address's"
         assert spent(elsewhere, 2) == [200, 200]
+
+
+def test_a_signed_in_browser_is_charged_to_its_account_not_its_address(apps, migrated_pg_url):
+    with TestClient(apps(), client=("192.0.2.45", 50000)) as client:
+        made = client.post(ACCOUNTS, json={"name": "browsing", "role": "premium",
+                                           "player_ids": ["steam:76561198000000003"]}, headers=OPERATOR)
+        assert made.status_code == 201, made.text
+        with psycopg.connect(migrated_pg_url) as conn:
+            client.cookies.set(SESSION_COOKIE, open_session(conn, "browsing", 1, None))
+        assert spent(client, 6) == [200] * 5 + [429]
+        client.cookies.clear()
+        assert spent(client, 2) == [200, 200], "the address's budget is untouched"
 
 
 def test_the_operator_makes_a_premium_account_which_is_refused_the_operators_endpoints(apps, keys):
