@@ -21,7 +21,6 @@ RENAMES = frozenset({"replace", "rename", "link", "move"})
 WRITES = frozenset({"write_bytes", "write_text", "write_parquet", "write_csv", "write_ndjson", "write_json"})
 INTAKE = "gamestats_assets.lib.intake"
 OVER_THE_LIMIT = {
-    "demo_data": "its landing asset (the synthetic day and its stamp) is its own, built from 16 intake names",
     "pubg": "its landing asset (matches keyed by content, unkeyed files quarantined) is its own: 16 intake names",
 }
 """The domains whose `assets.py` still import more than `MOST_INTAKE_NAMES` intake names, and why (each an expected

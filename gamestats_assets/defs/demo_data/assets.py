@@ -12,6 +12,7 @@ import itertools
 import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import polars as pl
@@ -20,18 +21,15 @@ from gamestats_assets.defs.demo_data.tables import TABLES
 from gamestats_assets.defs.demo_data.transforms.cons import rules_of
 from gamestats_assets.lib.authoring.assets import lake_asset
 from gamestats_assets.lib.authoring.table_assets import table_assets
-from gamestats_assets.lib.intake.discovery import day_folder, day_folders, files_fingerprint, fingerprint_metadata, refused_files
 from gamestats_assets.lib.core.partitions import daily_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import PROJECT_ROOT
-from gamestats_assets.lib.core.state_files import state_path, write_state_file
-from gamestats_assets.lib.intake.landing import ensure_day, landing_asset, record_sources
-from gamestats_assets.lib.intake.quarantine import quarantine_file
-from gamestats_assets.lib.intake.retired_days import RetiredDay, kept_metadata, quarantine_late_files
-from gamestats_assets.lib.intake.etl_day import EtlDay, EtlTables, write_days_whole
+from gamestats_assets.lib.intake.days_whole import DaysWhole
+from gamestats_assets.lib.intake.etl_day import EtlDay
 from gamestats_assets.lib.intake.file_rows import FILE_COLUMN
-from gamestats_assets.lib.lake.io_manager import RUN_ROWS, DeltaLakeIOManager
-from gamestats_assets.lib.lake.rows import FrameStream, RestartStream
+from gamestats_assets.lib.intake.retired_days import RetiredDay
+from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
+from gamestats_assets.lib.lake.rows import RestartStream
 from gamestats_assets.sources.taxonomy.log_format import day_file_name, property_types
 from gamestats_assets.sources.taxonomy.population import PopulationConfig
 from gamestats_assets.sources.taxonomy.rules import ProductInfo
@@ -43,8 +41,6 @@ from gamestats_assets.sources.thinkingdata.reader import STREAM_BATCH_ROWS, File
 DOMAIN = "demo_data"
 DEFAULT_TAXONOMY = "data/taxonomies/mobile_rpg.xlsx"
 SYNTHETIC_PREFIX = "synthetic-"
-LANDING = day_folders(DOMAIN, daily_partitions, dg.AssetKey([DOMAIN, "landing", "event_logs"]))
-"""The days in landing/demo_data/ and the fingerprints of their files."""
 
 
 class TaxonomyConfig(dg.Config):
@@ -94,81 +90,42 @@ def synthetic_inputs(event_rules: pl.DataFrame, users: pl.DataFrame, day: dt.dat
     return digest.hexdigest()
 
 
-def synthetic_stamp(platform: PlatformResource, key: str) -> Path:
-    """`<data_dir>/state/synthetic/demo_data/<day>.json`: the inputs a day's synthetic file was written
-    from, and the file's fingerprint once written."""
-    return state_path(platform.data_dir, "synthetic", DOMAIN, f"{key}.json")
+def synthetic_digest(source: TaxonomySource, inputs: Mapping[str, Any], day: dt.date) -> str:
+    """What the day's synthetic file is written from (`synthetic_inputs`), the generator's code included."""
+    return synthetic_inputs(inputs["event_rules"], inputs["users"], day, source.code_digest())
 
 
-def synthetic_stamp_text(inputs: str, path: Path) -> str:
-    return json.dumps({"inputs": inputs, "file": files_fingerprint([path])}, sort_keys=True)
+def write_synthetic(source: TaxonomySource, inputs: Mapping[str, Any], day: dt.date, path: Path) -> None:
+    """Write the day's synthetic log at `path`, from the rules and the population."""
+    users = inputs["users"]
+    source.write_day(rules_of(inputs["event_rules"]), users, day, int(users["seed"][0]), users["anchor_date"][0], path)
 
 
-@landing_asset(DOMAIN, "event_logs", ins={"event_rules": dg.AssetIn(event_rules.key), "users": dg.AssetIn(users.key)})
-def event_logs(context: dg.AssetExecutionContext, platform: PlatformResource, demo_data_synthetic: TaxonomySource,
-               event_rules: pl.DataFrame, users: pl.DataFrame) -> dg.MaterializeResult:
-    """The day's source files in `landing/demo_data/<day>/`: ThinkingData JSONL, one line per track event
+ARRIVAL = DaysWhole(
+    domain=DOMAIN, name="event_logs",
+    ins={"event_rules": dg.AssetIn(event_rules.key), "users": dg.AssetIn(users.key)},
+    description="""The day's source files in `landing/demo_data/<day>/`: ThinkingData JSONL, one line per track event
     or user_set update. Files a user dropped in (a real export) are the day's data, and an earlier
     synthetic file beside them is removed; a day without them is generated as `synthetic-YYYYMMDD.jsonl`
     (the same bytes for the same population, seed and day) unless `GAMESTATS_SOURCE=files`. Links and names that
     are not UTF-8 are quarantined unread (`refused_files`). A synthetic
     file is written again only when what it depends on changed (rules, population, seed, day, generator
-    code: `synthetic_inputs`) or the file itself did, as recorded in `synthetic_stamp`. A day retired whole
-    (`lib/intake/retired_days.py`), synthetic or not, is never written again: a file landing in it is quarantined
-    unread."""
-    rules = rules_of(event_rules)
-    generated, files, sources = [], [], {}
-    for key in context.partition_keys:
-        folder = day_folder(platform, DOMAIN, key)
-        for path, reason in refused_files(folder, recursive=True):
-            quarantine_file(platform.quarantine_dir, path, DOMAIN, key, reason)
-        quarantine_late_files(platform, DOMAIN, folder)
-        for path in unclaimed_files(folder):
-            quarantine_file(platform.quarantine_dir, path, DOMAIN, key,
-                            "not a ThinkingData export: name it *.jsonl or *.jsonl.gz")
-        synthetic_files = sorted(folder.glob(f"{SYNTHETIC_PREFIX}*.jsonl"))
-        delivered = any(not p.name.startswith(SYNTHETIC_PREFIX) for p in day_files(folder))
-        if delivered:
-            for stale in synthetic_files:
-                stale.unlink()
-        day = dt.date.fromisoformat(key)
-
-        def write_synthetic_day(folder=folder, day=day, key=key) -> None:
-            path, stamp = folder / f"{SYNTHETIC_PREFIX}{day_file_name(day)}", synthetic_stamp(platform, key)
-            inputs = synthetic_inputs(event_rules, users, day, demo_data_synthetic.code_digest())
-            if path.exists() and stamp.exists() and stamp.read_text() == synthetic_stamp_text(inputs, path):
-                return
-            stamp.unlink(missing_ok=True)
-            demo_data_synthetic.write_day(rules, users, day, int(users["seed"][0]), users["anchor_date"][0], path)
-            write_state_file(stamp, synthetic_stamp_text(inputs, path))
-            generated.append(key)
-
-        sources[key] = ensure_day(folder, [p for p in day_files(folder) if not p.name.startswith(SYNTHETIC_PREFIX)],
-                                  write_synthetic_day, platform, DOMAIN, lambda folder: [])
-        files += day_files(folder)
-    return dg.MaterializeResult(metadata={
-        **fingerprint_metadata(LANDING, platform, context.partition_keys), **record_sources(DOMAIN, sources),
-        "days_generated": len(generated),
-        "files": len(files),
-        "bytes": sum(f.stat().st_size for f in files),
-    })
-
-
-DAY_PATTERNS = ("*.jsonl", "*.jsonl.gz")
-"""The files of a day folder that are read: ThinkingData JSONL, plain or gzipped."""
+    code: `synthetic_inputs`) or the file itself did, as recorded in `state/synthetic/demo_data/<day>.json`. A day
+    retired whole (`lib/intake/retired_days.py`), synthetic or not, is never written again: a file landing in it is
+    quarantined unread.""",
+    reads=("*.jsonl", "*.jsonl.gz"), refusal="not a ThinkingData export: name it *.jsonl or *.jsonl.gz",
+    synthetic_prefix=SYNTHETIC_PREFIX, synthetic_glob=f"{SYNTHETIC_PREFIX}*.jsonl", synthetic_name=day_file_name,
+    synthetic_digest=synthetic_digest, write_synthetic=write_synthetic, reader="events",
+)
+"""The arrival of the day's ThinkingData logs (`lib/intake/days_whole.py`): its discovery `LANDING` (the days in
+landing/demo_data/ and the fingerprints of their files), the asset `event_logs` that lands them, and the run of
+`etl/events`."""
+LANDING, event_logs = ARRIVAL.discovery, ARRIVAL.landing
 
 
 def day_files(folder: Path) -> list[Path]:
-    """The day's ThinkingData files, sorted."""
-    return sorted({p for pattern in DAY_PATTERNS for p in folder.glob(pattern) if p.is_file()})
-
-
-def unclaimed_files(folder: Path) -> list[Path]:
-    """The files of a day folder that are not ThinkingData files (hidden files aside)."""
-    if not folder.is_dir():
-        return []
-    claimed = set(day_files(folder))
-    return sorted(p for p in folder.iterdir() if p not in claimed and not p.name.startswith("."))
+    """The day's ThinkingData files (plain or gzipped JSONL), sorted."""
+    return ARRIVAL.listed(folder)
 
 
 READER_VERSION = "1"
@@ -212,7 +169,7 @@ class DayLines:
         if self.stream is None:
             self.stream = stream_files([p for p in self.read.to_read() if p not in self.unreadable], self.schema)
             for path, reason in self.stream.unreadable:
-                quarantine_file(self.platform.quarantine_dir, path, DOMAIN, self.partition, reason)
+                ARRIVAL.quarantine(self.platform, path, self.partition, reason)
                 self.unreadable.append(path)
         rows = 0
         for frame in itertools.chain(self.reused(), (self.typed(frame) for frame in self.stream)):
@@ -297,29 +254,13 @@ def events(context: dg.AssetExecutionContext, platform: PlatformResource, lake: 
     types = property_types(rules_of(event_rules))
     schema = LineSchema(types, raw_properties=True)
     version = f"{READER_VERSION}:{hashlib.sha256(repr(sorted(types.items())).encode()).hexdigest()}"
-    etl = EtlTables(DOMAIN, "events", version, {"events": context.asset_key}, files=day_files, whole_days=True)
 
     def lake_rows(day: dt.date) -> pl.LazyFrame:
         return lake.day_rows(context.asset_key, day)
 
-    def write(days: list[DayLines | KeptDay]) -> dict:
-        if all(day.in_lake for day in days):
-            for day in days:
-                day.record_read({})
-            rows = sum(day.lake_rows.select(pl.len()).collect().item() for day in days)
-            return {"dagster/row_count" if len(days) == 1 else RUN_ROWS: rows,
-                    "lake_write": "none: no file new, changed or removed since the last run"}
-        stream = FrameStream(days[0].row_schema, lambda: itertools.chain.from_iterable(day.batches() for day in days))
-        return lake.write_assets(context, {context.asset_key: stream})[context.asset_key]
-
-    days, written = write_days_whole(
-        etl, platform, lake, [dt.date.fromisoformat(key) for key in context.partition_keys],
-        lambda day: DayLines(platform, day, schema, lake_rows(day.date)),
-        lambda retired: KeptDay(retired, schema, lake_rows(dt.date.fromisoformat(retired.day))), write)
-    counts = {name: sum(day.metadata[name] for day in days) for name in days[0].metadata}
-    return dg.MaterializeResult(metadata={
-        **written, **counts, "files_quarantined": sum(len(day.unreadable) for day in days),
-        **kept_metadata([day.retired for day in days if isinstance(day, KeptDay)])})
+    return dg.MaterializeResult(metadata=ARRIVAL.write_days(
+        context, platform, lake, version, lambda day: DayLines(platform, day, schema, lake_rows(day.date)),
+        lambda retired: KeptDay(retired, schema, lake_rows(dt.date.fromisoformat(retired.day)))))
 
 
 TABLE_ASSETS = table_assets(DOMAIN, TABLES)

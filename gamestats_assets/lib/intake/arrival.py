@@ -5,6 +5,8 @@ checks, and names the retention of its files (`retention.py`).
 
 - `DaysByFile` (`days_by_file.py`): day-keyed files read file by file, a day's fresh files parsed in batches into
   several ETL tables at once (`etl_day.run_etl`); retired file by file.
+- `DaysWhole` (`days_whole.py`): day-keyed files read a day whole, one synthetic file a day, every day of a run
+  streamed in one write (`etl_day.write_days_whole`); retired a day at a time.
 
 Every strategy runs the ETL record's sequence through `etl_day.py` or `keyed_files.py`, never the domain."""
 
