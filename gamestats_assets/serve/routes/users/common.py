@@ -1,7 +1,7 @@
-"""What the routes of a player's own data share (base `/api/v1/users`): the consent text they agree to, versioned,
-with the retention the platform is configured with; the platform's connection (`gamestats_api` is not granted to the
-reader); and the deletion of every player id of an account, in each domain holding it, by the deletion
-`gamestats players delete` runs (`lib/erasure/deletion.py`)."""
+"""What the routes of a player's own data share (base `/api/v1/users`): the account they act for (`Holder`, never
+the operator's bootstrap token); the consent text, versioned, with the retention the platform is configured with;
+the platform's connection (`gamestats_api` is not granted to the reader); and the deletion of every player id of an
+account, in each domain holding it, by the deletion `gamestats players delete` runs (`lib/erasure/deletion.py`)."""
 
 from __future__ import annotations
 
