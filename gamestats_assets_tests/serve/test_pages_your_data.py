@@ -10,7 +10,8 @@ import pytest
 from cryptography.fernet import Fernet
 
 from gamestats_assets.serve.crud import accounts
-from gamestats_assets_tests.serve.pages import browser, check, clean_load, cut_elements, served
+from gamestats_assets_tests.serve.chromium import DESKTOP, PHONE
+from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, clean_load, cut_elements, served
 
 ACCOUNT = "pages-your-data"
 SECRET = Fernet.generate_key().decode()
@@ -46,6 +47,13 @@ def test_consent_at_first_use_then_profile_export_and_a_confirmed_deletion(site,
         page.evaluate("document.getElementById('consent-give').click()")
         page.wait_for("document.getElementById('profile-form')")
         assert cut_elements(page) == []
+        page.viewport(*PHONE)
+        try:
+            page.wait_for(f"document.documentElement.scrollWidth <= {PHONE[0] + 1}", seconds=10)
+            assert cut_elements(page) == []
+            page.screenshot(SCREENSHOTS / "rocket" / "your_data_phone.png")
+        finally:
+            page.viewport(*DESKTOP)
         page.evaluate("document.querySelector('#profile-form [name=display_name]').value = 'Flip Reset'")
         page.evaluate("document.querySelector('#profile-form [name=email]').value = 'flip@example.org'")
         page.evaluate("document.getElementById('profile-save').click()")

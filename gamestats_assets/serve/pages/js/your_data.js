@@ -47,7 +47,7 @@ function consentDialog(text, done) {
 /** The profile form: display name, email and own ballchasing.com key (left empty: kept as it is). */
 function profileForm(profile, status) {
   const input = (name, label, attributes) => el("label", {}, label, el("input", { name, ...attributes }));
-  const form = el("form", { id: "profile-form", "aria-label": "Your profile" },
+  const form = el("form", { id: "profile-form", class: "controls", "aria-label": "Your profile" },
     input("display_name", "Display name", { value: profile.display_name || "", maxlength: 64 }),
     input("email", "Email (kept encrypted)", { type: "email", value: profile.email || "" }),
     input("ballchasing_key", `ballchasing.com key${profile.ballchasing_key_set ? " (one is kept)" : ""}`,
@@ -108,11 +108,12 @@ export async function yourData(slot) {
   const gone = (text) => () => { slot.replaceChildren(el("p", { class: "status", id: "your-data-status" }, text)); };
   const parts = [el("h2", {}, "Your data"), status];
   if (consent.consent) {
-    parts.push(profileForm(await asPlayer("GET", `${USERS}/profile`), status), exportLink(status),
+    parts.push(profileForm(await asPlayer("GET", `${USERS}/profile`), status), el("div", { class: "controls" },
+      exportLink(status),
       ...confirmed("consent-withdraw", "Withdraw consent", "Withdrawing your consent deletes your data everywhere.",
                    consent.account, "DELETE", `${USERS}/consent`, status, gone("Consent withdrawn: your data is deleted.")),
       ...confirmed("account-delete", "Delete my account", "Deleting your account deletes it and all your data.",
-                   consent.account, "DELETE", `${USERS}/account`, status, gone("Your account and data are deleted.")));
+                   consent.account, "DELETE", `${USERS}/account`, status, gone("Your account and data are deleted."))));
     slot.replaceChildren(el("section", { class: "card", id: "your-data-panel" }, parts));
   } else {
     const dialog = consentDialog(consent.text, redraw);
