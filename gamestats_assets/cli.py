@@ -694,7 +694,7 @@ def players_delete(domain: str, player_id: str, requested_by: str | None) -> Non
 
     import dagster as dg
 
-    from gamestats_assets.lib.intake.deletion import DeletionIncomplete, DeletionRefused, delete_player
+    from gamestats_assets.lib.erasure.deletion import DeletionIncomplete, DeletionRefused, delete_player
     from gamestats_assets.published.players import PLAYERS
     from gamestats_assets.sources.held_players import PLAYERS_OF
 

@@ -13,7 +13,7 @@ from gamestats_assets.lib.core.columns import (
     Columns,
     described,
 )
-from gamestats_assets.lib.core.erasure import Identity
+from gamestats_assets.lib.erasure.register import Identity
 from gamestats_assets.published.lol_findings import FIRST_ITEM_GOLD, MIN_GAMES, Q_THRESHOLD, with_tests
 
 TIER = TEXT.defaulting("'all'")("the slice of games by ranked tier (`league.SLICES`); rows from before the "
@@ -394,4 +394,4 @@ PLAYERS = Identity(ids={"puuid": ["riot_id_game_name", "riot_id_name", "riot_id_
                         "player_id": []},
                    own=["players"])
 """The columns of lol's tables (in the lake and published) that name a player, and the tables that are a player's
-own: what a player's deletion takes out (`lib/core/erasure.py`)."""
+own: what a player's deletion takes out (`lib/erasure/`)."""

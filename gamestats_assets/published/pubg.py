@@ -12,7 +12,7 @@ from gamestats_assets.lib.core.columns import (
     Columns,
     described,
 )
-from gamestats_assets.lib.core.erasure import Identity
+from gamestats_assets.lib.erasure.register import Identity
 
 MATCH_TYPE = TEXT("the slice of matches: `ranked` (the API's `matchType` `competitive`), `normal` (`official`) or "
                   "`all` (every match)")
@@ -289,4 +289,4 @@ PLAYERS = Identity(ids={"account_id": ["player_name", "name"], "attacker_account
                         "player_backfill_status", "players"],
                    raws=["raw"])
 """The columns of pubg's tables (in the lake and published) that name a player, among them a telemetry event's raw
-JSON, and the tables that are a player's own: what a player's deletion takes out (`lib/core/erasure.py`)."""
+JSON, and the tables that are a player's own: what a player's deletion takes out (`lib/erasure/`)."""

@@ -13,7 +13,7 @@ from gamestats_assets.lib.core.columns import (
     Columns,
     described,
 )
-from gamestats_assets.lib.core.erasure import Identity
+from gamestats_assets.lib.erasure.register import Identity
 
 MIN_MATCHES = 3
 """The games of a player's main playlist before their skills are scored (`rocket.player_weaknesses`)."""
@@ -234,4 +234,4 @@ PLAYERS = Identity(ids={"player_id": ["name", "player_name"], "scorer_id": [], "
                         "stated_ranks", "planted_weaknesses", "players"],
                    texts=["title"])
 """The columns of rocket's tables (in the lake and published) that name a player, and the tables that are a
-player's own: what a player's deletion takes out (`lib/core/erasure.py`)."""
+player's own: what a player's deletion takes out (`lib/erasure/`)."""

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from gamestats_assets.lib.core.erasure import enter, register_path
 from gamestats_assets.lib.core.inputs import UnsafePath
+from gamestats_assets.lib.erasure.register import enter, register_path
 from gamestats_assets.lib.intake.door import (
     DUPLICATE,
     KEPT,

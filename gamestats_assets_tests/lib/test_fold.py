@@ -11,7 +11,7 @@ import pytest
 from deltalake import DeltaTable
 from polars.testing import assert_frame_equal
 
-from gamestats_assets.lib.lake.erasure import erase_from_table
+from gamestats_assets.lib.erasure.lake import erase_from_table
 from gamestats_assets.lib.lake.merge import FANIN, merge_small_files
 from gamestats_assets.lib.refresh.changes import FoldSourceError
 from gamestats_assets.lib.refresh.fold import Fold, folded_rows, refresh, write_state

@@ -14,11 +14,11 @@ from polars.testing import assert_frame_equal
 
 from gamestats_assets.lib.authoring.table import Table, by_game, folded, of_every_day
 from gamestats_assets.lib.authoring.table_assets import table_assets
-from gamestats_assets.lib.core.erasure import Identity, enter, register_path
 from gamestats_assets.lib.core.partitions import daily_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
-from gamestats_assets.lib.lake.erasure import erase_from_lake
-from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
+from gamestats_assets.lib.erasure.lake import erase_from_lake
+from gamestats_assets.lib.erasure.lake_writes import ErasingLakeIOManager
+from gamestats_assets.lib.erasure.register import Identity, enter, register_path
 from gamestats_assets.lib.refresh.by_key import ByKey
 from gamestats_assets.lib.refresh.fold import Fold
 from gamestats_assets.lib.refresh.joined import JoinedFold
@@ -74,8 +74,8 @@ def materialize(data_dir: Path, rows: pl.DataFrame) -> None:
     """Every table materialized by Dagster, each day's then the snapshots, `rows` delivered as the source."""
     (data_dir / "landing" / DOMAIN).mkdir(parents=True, exist_ok=True)
     rows.write_parquet(data_dir / "landing" / DOMAIN / "rows.parquet")
-    lake = DeltaLakeIOManager(root=str(data_dir / "lake"), deleted_players=str(register_path(data_dir)),
-                              players={DOMAIN: IDENTITY})
+    lake = ErasingLakeIOManager(root=str(data_dir / "lake"), deleted_players=str(register_path(data_dir)),
+                                players={DOMAIN: IDENTITY})
     platform = PlatformResource(data_dir=str(data_dir), start_date=str(DAYS[0]), anchor_date=str(DAYS[-1]))
     assets = list({id(asset): asset for asset in table_assets(DOMAIN, TABLES).values()}.values())
     for day in DAYS:

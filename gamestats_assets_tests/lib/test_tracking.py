@@ -16,8 +16,8 @@ from deltalake import DeltaTable
 
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.intake.dagster_erasure import erase_from_instance
-from gamestats_assets.lib.intake.dagster_texts import forms, text_columns
+from gamestats_assets.lib.erasure.instance import erase_from_instance
+from gamestats_assets.lib.erasure.instance_texts import forms, text_columns
 from gamestats_assets.lib.intake.http import ApiError
 from gamestats_assets.lib.intake.tracking import PLAYER_TAG, build_tracked_player_sensor, roster
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager

@@ -13,7 +13,7 @@ from deltalake import DeltaTable, write_deltalake
 
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.deploy.instance import prepare
-from gamestats_assets.lib.lake.erasure import forget_history
+from gamestats_assets.lib.erasure.lake import forget_history
 from gamestats_assets.lib.lake.write import (HISTORY_KEPT, NO_HISTORY, SETTLED, TABLE_SETTINGS, settle_tables,
                                              settled_record)
 from gamestats_assets.lib.publish.postgres import libpq_url

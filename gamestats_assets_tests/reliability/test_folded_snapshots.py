@@ -14,7 +14,7 @@ import shutil
 import polars as pl
 import pytest
 
-from gamestats_assets.lib.intake.deletion import delete_player
+from gamestats_assets.lib.erasure.deletion import delete_player
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets.lib.refresh import fold as fold_module
 from gamestats_assets.lib.refresh.state import STATE_LAYER

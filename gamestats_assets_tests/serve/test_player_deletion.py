@@ -28,8 +28,8 @@ import pytest
 
 from gamestats_assets.definitions import build_definitions, location_resources
 from gamestats_assets.defs.pubg.assets import LANDING
-from gamestats_assets.lib.core.erasure import deleted_ids, register_path
 from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.erasure.register import deleted_ids, register_path
 from gamestats_assets.published.players import PLAYERS
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets_tests.pubg.conftest import MATCH_FILES, TELEMETRY_FILES

@@ -25,9 +25,10 @@ from gamestats_assets.defs.pubg.transforms import tournament
 from gamestats_assets.defs.pubg.transforms.discovery import with_discovery
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode, declared_metadata, lake_asset
 from gamestats_assets.lib.authoring.table_assets import table_assets
-from gamestats_assets.lib.core.erasure import register_path
 from gamestats_assets.lib.core.inputs import inside
 from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.erasure.delivered import redact_delivered
+from gamestats_assets.lib.erasure.register import register_path
 from gamestats_assets.lib.intake.discovery import (
     fingerprint_metadata,
     keyed_files,
@@ -36,7 +37,6 @@ from gamestats_assets.lib.intake.discovery import (
     refused_files,
 )
 from gamestats_assets.lib.intake.door import Door
-from gamestats_assets.lib.intake.intake_erasure import redact_delivered
 from gamestats_assets.lib.intake.keyed_files import MatchRun
 from gamestats_assets.lib.intake.landing import FILES, SYNTHETIC, landing_asset, record_sources
 from gamestats_assets.lib.intake.quarantine import Reject, quarantine_file, quarantine_records
@@ -246,7 +246,7 @@ def landing_match_files(context: dg.AssetExecutionContext, platform: PlatformRes
     matched to its match by content (`telemetry_match`), whatever its name. Files in landing/pubg/ that
     hold no match, telemetry that belongs to no known match, and entries landing never reads (links, names
     that are not UTF-8: `refused_files`) are moved to `quarantine/pubg/unkeyed/` with the reason. A file naming a
-    player deleted before it landed is written again without them (`intake_erasure.redact_delivered`)."""
+    player deleted before it landed is written again without them (`erasure.delivered.redact_delivered`)."""
     unkeyed = 0
     for kind in (MATCHES, TELEMETRY):
         for path, reason in refused_files(platform.landing_dir(DOMAIN) / kind):

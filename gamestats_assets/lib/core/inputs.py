@@ -8,6 +8,7 @@ the content of files, gunzipped within a bound.
 - `read_content(path)` / `gunzip(data, origin)` / `gunzip_chunks(chunks, origin, limit)`: a file's bytes, gunzipped when they are gzip, refused
   (`UnreadableInput`, naming the file) when the gzip is broken or expands beyond
   `GAMESTATS_MAX_DECOMPRESSED_BYTES` (default 2 GiB a file); decompression streams, so memory stays within it.
+- `read_head(path, size)`: the first bytes of a file's content, gunzipped as they stream, to tell what it holds.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from gamestats_assets.lib.core.settings import env_count
 UUID = re.compile(r"[0-9a-fA-F]{8}(-?)[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{12}")
 """A UUID, with or without its hyphens (match ids, replay ids)."""
 GZIP_MAGIC = b"\x1f\x8b"
+UTF8_BOM = b"\xef\xbb\xbf"
 MAX_DECOMPRESSED_ENV = "GAMESTATS_MAX_DECOMPRESSED_BYTES"
 DEFAULT_MAX_DECOMPRESSED = 2 * 1024**3
 CHUNK = 1 << 20
@@ -119,3 +121,21 @@ def read_content(path: Path, limit: int | None = None) -> bytes:
         handle.seek(0)
         limit = max_decompressed_bytes() if limit is None else limit
         return gunzip_chunks(iter(lambda: handle.read(CHUNK), b""), str(path), limit)
+
+
+def read_head(path: Path, size: int) -> bytes:
+    """About `size` bytes of the file's content from its start (at least `size` when it holds as much),
+    gunzipped as it streams when it starts with the gzip magic (a truncated or damaged gzip gives what it
+    holds up to the damage), without a UTF-8 BOM."""
+    with Path(path).open("rb") as raw:
+        if raw.read(2) != GZIP_MAGIC:
+            raw.seek(0)
+            return raw.read(size).removeprefix(UTF8_BOM)
+        raw.seek(0)
+        stream, head = zlib.decompressobj(16 + zlib.MAX_WBITS), bytearray()
+        while len(head) < size and not stream.eof and (chunk := raw.read(1 << 16)):
+            try:
+                head += stream.decompress(chunk)
+            except zlib.error:
+                break
+    return bytes(head).removeprefix(UTF8_BOM)

@@ -30,6 +30,11 @@ def tracked_player_partitions(domain: str) -> dg.DynamicPartitionsDefinition:
     return dg.DynamicPartitionsDefinition(name=f"{domain}_tracked_player")
 
 
+PLAYER_TAG = "gamestats/tracked_player"
+"""The tag naming the tracked player (a key of `tracked_player_partitions`) of a backfill of their history and of the
+runs it launched."""
+
+
 previous_day = dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
 """Maps a daily partition to the day before it: the input of a table that reads its own yesterday."""
 

@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from gamestats_assets.lib.core.erasure import Identity, register_path
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
+from gamestats_assets.lib.erasure.lake_writes import ErasingLakeIOManager
+from gamestats_assets.lib.erasure.register import Identity, register_path
 from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.lib.publish.warehouse import WAREHOUSE_CONFIG
 
@@ -26,8 +26,8 @@ def build_resources(settings: Settings, players: Mapping[str, Identity], live_ke
     """
     return {
         "platform": PlatformResource.from_settings(settings, live_keys),
-        "lake": DeltaLakeIOManager(root=settings.lake_uri, deleted_players=str(register_path(settings.data_dir)),
-                                   players=dict(players)),
+        "lake": ErasingLakeIOManager(root=settings.lake_uri, deleted_players=str(register_path(settings.data_dir)),
+                                     players=dict(players)),
         "warehouse": DuckDBResource(database=str(settings.warehouse_path), connection_config=WAREHOUSE_CONFIG),
         "postgres": PostgresResource(),
     }

@@ -6,7 +6,7 @@ owns what landing a file means:
   would leave it (`core.inputs.inside`);
 - the deleted-player rule: a file naming a player deleted at their request (the players the caller read of it) is
   refused (`NamesDeletedPlayer`), nothing landed, where no format lets it be written without them; a text file
-  landed is written again without them by its landing run (`intake_erasure.redact_delivered`);
+  landed is written again without them by its landing run (`lib/erasure/delivered.py`);
 - the forged-file checks' hand-off: the caller's `check` of the file, staged and complete, names a reason to refuse
   it, and the file is quarantined with that reason (`quarantine/<domain>/<partition>/`), never landed;
 - the atomic write: the file is staged whole in the domain's hidden staging folder (`landing/<domain>/.door/`, which
@@ -28,10 +28,10 @@ from collections.abc import AsyncIterable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gamestats_assets.lib.core.erasure import deleted_ids, register_path
 from gamestats_assets.lib.core.inputs import inside
+from gamestats_assets.lib.core.landing_records import RETIRED_ON, digest, retired_path
 from gamestats_assets.lib.core.state_files import state_path, write_state_file
-from gamestats_assets.lib.intake.file_rows import RETIRED_ON, digest, retired_path
+from gamestats_assets.lib.erasure.register import deleted_ids, register_path
 from gamestats_assets.lib.intake.quarantine import quarantine_file
 
 STAGING = ".door"
@@ -155,7 +155,7 @@ class Door:
                      if not any(part.startswith(".") for part in path.relative_to(self.folder).parts)), None)
 
     def copy_of(self, content: str) -> str | None:
-        """Where a file of the content digest `content` (`file_rows.digest`) is held, whatever its name: its path
+        """Where a file of the content digest `content` (`landing_records.digest`) is held, whatever its name: its path
         under the data folder when a run read it in landing and it is still there, `retired, its rows kept` when it
         was retired from landing; None when no run read such a file (the runs' records say it)."""
         for record in sorted(state_path(self.data_dir, "parsed", self.domain).glob("*/*.json")):

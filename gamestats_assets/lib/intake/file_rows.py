@@ -5,8 +5,8 @@ file's rows in the lake.
 
 What the lake holds of each file is recorded per day and reader in `<data_dir>/state/parsed/<domain>/<reader>/<day>
 .json` (name → size, modification time, content digest). A file retired from landing (by the retention setting,
-or as a deleted player's file no format lets us rewrite, `retire`) keeps its rows: it is recorded under `<data_dir>/
-state/retired/<domain>/<day>.json` and counts as unchanged while it is gone. The record is cut to the unchanged and removed files before
+or as a deleted player's file no format lets us rewrite, `core/landing_records.retire`) keeps its rows: it is
+recorded under `<data_dir>/state/retired/<domain>/<day>.json` and counts as unchanged while it is gone. The record is cut to the unchanged and removed files before
 a run writes (`DayFiles.begin`) and completed after every table of the day is written (`DayFiles.commit`): a run
 that fails between the two leaves the changed files unrecorded and the removed ones recorded, so the next run parses
 the first again and takes the rows of the second out, and the rows of the others, untouched, stay right. A reader
@@ -19,9 +19,6 @@ replace, commit) is written once, in `etl_day.py`."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +28,7 @@ import msgspec
 import polars as pl
 
 from gamestats_assets.lib.core.allocation import bulk_allocation
+from gamestats_assets.lib.core.landing_records import digest, file_name, retired
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import env_count
 from gamestats_assets.lib.core.state_files import state_path, write_state_file
@@ -49,20 +47,6 @@ def batch_files() -> int:
     """`GAMESTATS_PARSE_BATCH_FILES`: the most fresh files of a day a reader parses and writes at once (default
     2,000)."""
     return env_count(BATCH_FILES_ENV, DEFAULT_BATCH_FILES, "files")
-
-
-def digest(path: Path) -> str:
-    """The content digest of a file (BLAKE2b, 128 bits)."""
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
-
-
-def file_name(folder: Path, path: Path) -> str:
-    """A landing file's name as its rows carry it: its path inside the day folder, `/`-separated."""
-    text, prefix = str(path), f"{folder}{os.sep}"
-    if text.startswith(prefix) and os.sep not in text[len(prefix):]:
-        return text[len(prefix):]
-    return path.relative_to(folder).as_posix()
 
 
 @dataclass
@@ -136,46 +120,6 @@ class DayFiles:
 def record_path(platform: PlatformResource, domain: str, reader: str, day: dt.date) -> Path:
     """Where what the lake holds of a day's files, as `reader` parsed them, is recorded."""
     return state_path(platform.data_dir, "parsed", domain, reader, f"{day.isoformat()}.json")
-
-
-def ahead_path(data_dir: str | Path, domain: str) -> Path:
-    """Where the files of `domain` parsed ahead of their run (an upload, parsed as it is received) are kept."""
-    return state_path(data_dir, "ahead", domain)
-
-
-def retired_path(data_dir: str | Path, domain: str, day: str) -> Path:
-    """Where the files retired from a day's landing folder are recorded."""
-    return state_path(data_dir, "retired", domain, f"{day}.json")
-
-
-RETIRED_ON = "retired_on"
-"""The key that marks the record of a day retired whole (`retired_days`): the date it was retired, its files under
-`files`."""
-
-
-def retired(data_dir: str | Path, domain: str, day: str) -> dict[str, list]:
-    """The files retired from a day's landing folder: name → size, modification time, content digest (of a day retired
-    whole, its record's `files`)."""
-    path = retired_path(data_dir, domain, day)
-    record = json.loads(path.read_text()) if path.exists() else {}
-    return record["files"] if RETIRED_ON in record else record
-
-
-def retire(data_dir: str | Path, domain: str, day: str, folder: Path, paths: Iterable[Path]) -> int:
-    """Remove `paths` from the day's landing `folder` while the lake keeps their rows: each recorded as retired
-    first, so that no run takes their rows out. Returns how many were removed."""
-    record = retired_path(data_dir, domain, day)
-    held = retired(data_dir, domain, day)
-    paths = [path for path in paths if path.is_file()]
-    for path in paths:
-        stat = path.stat()
-        held[file_name(folder, path)] = [stat.st_size, stat.st_mtime_ns, digest(path)]
-    if not paths:
-        return 0
-    write_state_file(record, json.dumps(held, sort_keys=True))
-    for path in paths:
-        path.unlink()
-    return len(paths)
 
 
 @bulk_allocation()

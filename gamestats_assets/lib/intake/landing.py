@@ -13,9 +13,12 @@ from typing import Any
 
 import dagster as dg
 
+from gamestats_assets.lib.core.landing_records import retired
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.state_files import state_path, write_state_file
+from gamestats_assets.lib.erasure.delivered import redact_delivered
+from gamestats_assets.lib.erasure.register import register_path
 from gamestats_assets.lib.intake.discovery import (
     FINGERPRINTS_METADATA,
     PartitionDiscovery,
@@ -25,9 +28,6 @@ from gamestats_assets.lib.intake.discovery import (
     refused_files,
     stamps_fingerprint,
 )
-from gamestats_assets.lib.core.erasure import register_path
-from gamestats_assets.lib.intake.file_rows import retired
-from gamestats_assets.lib.intake.intake_erasure import redact_delivered
 from gamestats_assets.lib.intake.quarantine import quarantine_file
 from gamestats_assets.lib.intake.retired_days import quarantine_late_files
 from gamestats_assets.lib.intake.synthetic import DaySource, resource_key
@@ -98,7 +98,7 @@ def ensure_day(folder: Path, files: Iterable[Path], generate: Callable[[], None]
     synthetic source generates the day (its files, as `list_files` lists them, recorded in
     `<data_dir>/state/generated/<domain>/<day>.json`), and a files-only source raises, naming the folder.
     Delivered days are remembered in `<data_dir>/state/delivered/<domain>/<day>`. A day whose files were all
-    retired (`file_rows.retire`, or the day whole, `retired_days`) keeps its source and its rows, its folder empty
+    retired (`landing_records.retire`, or the day whole, `retired_days`) keeps its source and its rows, its folder empty
     or gone.
     """
     manifest = synthetic_manifest(platform, domain, folder.name)
@@ -178,7 +178,7 @@ def build_day_landing(
     `emit_day(landing_dir, day, seed=..., **emitter_arguments(platform, day))`), quarantines the entries landing
     never reads (`refused_files`: links, names that are not UTF-8), the files landed in a day retired whole
     (`retired_days.quarantine_late_files`) and the files no reader takes (`unread(folder)`: path and reason), writes
-    again without them the files naming a player deleted before they landed (`intake_erasure.redact_delivered`), and
+    again without them the files naming a player deleted before they landed (`erasure.delivered.redact_delivered`), and
     records the days' sources, the files the readers will read (those of `list_files` whose name `counted` takes, by
     default all) and the fingerprint the discovery then finds of each day, over the days of `partitions_def`, its
     landing sensor looking every `poll_seconds`. A delivered day is listed once after its quarantines (again only

@@ -1,7 +1,7 @@
 """The retention of raw landing files: a file whose data's day is more than `GAMESTATS_LANDING_RETENTION_DAYS` days
 before today and whose rows the lake holds as it is (the day's last run parsed it) is retired from its day folder,
-its rows kept in the lake and so in every published table (`file_rows.retire`: a run of the day counts it unchanged
-while it is gone).
+its rows kept in the lake and so in every published table (`landing_records.retire`: a run of the day counts it
+unchanged while it is gone).
 
 Age is the data's day, the partition the file belongs to, not when the file was written: "older than 30 days"
 means the games and logs of more than 30 days ago, as a user reads it, and a copy, a restore from a backup or a
@@ -34,8 +34,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gamestats_assets.lib.core import landing_records
 from gamestats_assets.lib.core.state_files import state_path
-from gamestats_assets.lib.intake import file_rows
 from gamestats_assets.lib.intake.discovery import visible_files
 from gamestats_assets.lib.intake.keyed_files import retire_matches
 from gamestats_assets.lib.intake.retired_days import retire_day, retired_day
@@ -106,7 +106,7 @@ def unread_files(data_dir: Path, domain: str, folder: Path, aside: tuple[str, ..
     reader) without being recorded by a reader of the domain with their size and modification time, or recorded
     and gone from it."""
     held = parsed(data_dir, domain, folder.name)
-    present = {file_rows.file_name(folder, path): path for path in visible_files(folder, recursive=True)}
+    present = {landing_records.file_name(folder, path): path for path in visible_files(folder, recursive=True)}
     fresh = [name for name, path in present.items() if name not in aside and not in_lake(folder, path, held)]
     return sorted({*fresh, *(set(held) - set(present))})
 
@@ -131,14 +131,14 @@ def retire_whole_days(data_dir: Path, domain: str, aside: tuple[str, ...], last:
 @dataclass(frozen=True)
 class FileByFile:
     """A day-keyed domain whose days are read file by file into the lake: each file of a day up to the last one
-    retired whose rows the lake holds is retired on its own (`file_rows.retire`)."""
+    retired whose rows the lake holds is retired on its own (`landing_records.retire`)."""
 
     def retire(self, data_dir: Path, domain: str, last: str, today: dt.date, retirement: Retirement) -> None:
         retirement.files[domain] = 0
         for folder in old_day_folders(data_dir, domain, last):
             held = parsed(data_dir, domain, folder.name)
             old = [path for path in visible_files(folder, recursive=True) if in_lake(folder, path, held)]
-            retirement.files[domain] += file_rows.retire(data_dir, domain, folder.name, folder, old)
+            retirement.files[domain] += landing_records.retire(data_dir, domain, folder.name, folder, old)
 
 
 @dataclass(frozen=True)

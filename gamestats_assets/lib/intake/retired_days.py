@@ -17,10 +17,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from gamestats_assets.lib.core.landing_records import RETIRED_ON, digest, file_name, retired_path
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.state_files import write_state_file
 from gamestats_assets.lib.intake.discovery import visible_files
-from gamestats_assets.lib.intake.file_rows import RETIRED_ON, digest, file_name, retired_path
 from gamestats_assets.lib.intake.quarantine import quarantine_file
 
 
@@ -41,7 +41,7 @@ class RetiredDay:
 
 def retired_day(data_dir: str | Path, domain: str, day: str) -> RetiredDay | None:
     """The day `day` of `domain` as it was retired whole; None when it was not (a day whose files are retired one
-    by one, `file_rows.retire`, is not)."""
+    by one, `landing_records.retire`, is not)."""
     path = retired_path(data_dir, domain, day)
     record = json.loads(path.read_text()) if path.exists() else {}
     return RetiredDay(day, record[RETIRED_ON], record["files"]) if RETIRED_ON in record else None

@@ -21,15 +21,14 @@ from psycopg import sql
 from psycopg.rows import tuple_row
 from psycopg.types.json import Jsonb
 
-from gamestats_assets.lib.core.erasure import deleted_ids, register_path
 from gamestats_assets.lib.core.lanes import BACKGROUND
-from gamestats_assets.lib.core.partitions import tracked_player_partitions
+from gamestats_assets.lib.core.partitions import PLAYER_TAG, tracked_player_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.erasure.register import deleted_ids, register_path
 from gamestats_assets.lib.intake.discovery import ClaimsHeld
 from gamestats_assets.lib.intake.http import ApiError
 from gamestats_assets.lib.publish.postgres import PostgresResource
 
-PLAYER_TAG = "gamestats/tracked_player"
 REQUEST_TAG = "gamestats/backfill_request"
 """The tag of a backfill naming the row of `<domain>.player_backfill_requests` it answers."""
 REQUESTS = "player_backfill_requests"
@@ -42,7 +41,7 @@ TICK_BUDGET_SECONDS = 30.0
 
 def roster_file(domain: str, data_dir: str | Path) -> set[str]:
     """The players of the roster file `<data_dir>/reference/<domain>/players.csv` (column `player_id`), none when it
-    does not exist; a deleted player (`lib/core/erasure.py`) left out."""
+    does not exist; a deleted player (`lib/erasure/register.py`) left out."""
     path = Path(data_dir) / "reference" / domain / "players.csv"
     if not path.exists():
         return set()
@@ -58,7 +57,7 @@ def has_table(conn: psycopg.Connection, domain: str, table: str) -> bool:
 
 def roster(domain: str, platform: PlatformResource, postgres: PostgresResource) -> list[str]:
     """Every player the domain tracks: `<domain>.players` in PostgreSQL and the roster file (`roster_file`), whichever
-    exist, sorted; a deleted player (`lib/core/erasure.py`) is never tracked again, whoever lists them."""
+    exist, sorted; a deleted player (`lib/erasure/register.py`) is never tracked again, whoever lists them."""
     players = roster_file(domain, platform.data_dir)
     with postgres.connection() as conn:
         if has_table(conn, domain, "players"):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -15,7 +14,6 @@ import polars as pl
 from deltalake import DeltaTable
 
 from gamestats_assets.lib.core.columns import COLUMN_SCHEMA, conformance_errors, declared_columns
-from gamestats_assets.lib.core.erasure import Identity, published_rows, redacted
 from gamestats_assets.lib.core.provenance import WORKER_METADATA, step_worker
 from gamestats_assets.lib.lake.log import table_exists
 from gamestats_assets.lib.lake.merge import merge_small_files
@@ -77,16 +75,13 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
     `FrameStream` (`Rows`), written batch by batch. Inputs typed `pl.LazyFrame` are returned as lazy
     scans, inputs typed `FrameStream` as streams read a row group at a time (`read_batches`), and an input whose
     metadata names `columns` reads only those. A partition never written reads as no rows; an unpartitioned
-    table never written is a `LakeMissingInputError` naming it. With `deleted_players`, the register of deleted
-    players (the data folder's `state/deletions.json`), every write of a table of a domain in `players` (domain →
-    the columns that name a player) leaves them out, and every read for publishing their own rows
-    (`lib/core/erasure.py`).
+    table never written is a `LakeMissingInputError` naming it. Every write passes its rows through `erased` and
+    every read for publishing through `published`, which keep them as they are here; the lake of the code location
+    leaves the deleted players out there (`lib/erasure/lake_writes.py`).
     """
 
     root: str
     storage_options: dict[str, str] = {}
-    deleted_players: str = ""
-    players: dict[str, Identity] = {}
 
     def table_uri(self, asset_key: dg.AssetKey) -> str:
         return "/".join([self.root.rstrip("/"), *asset_key.path])
@@ -154,13 +149,12 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
                 "lake/version": DeltaTable(uri, storage_options=options).version(), WORKER_METADATA: step_worker()}
 
     def erased(self, asset_key: dg.AssetKey, rows: Rows) -> Rows:
-        """`rows` of `asset_key`'s table without the deleted players of the register (`erasure.redacted`)."""
-        domain = asset_key.path[0]
-        identity = self.players.get(domain)
-        if not self.deleted_players or identity is None:
-            return rows
-        register = Path(self.deleted_players)
-        return mapped(rows, lambda frame: redacted(frame, domain, identity, register))
+        """`rows` of `asset_key`'s table as they are written: as they are here."""
+        return rows
+
+    def published(self, asset_key: dg.AssetKey, frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
+        """`frame`, rows of `asset_key`'s table, as they are published: as they are here."""
+        return frame
 
     def write_assets(self, context: dg.AssetExecutionContext, rows: Mapping[dg.AssetKey, Rows]
                      ) -> dict[dg.AssetKey, dict[str, Any]]:
@@ -195,17 +189,15 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
 
     def scan(self, asset: dg.AssetsDefinition, partition_keys: Sequence[str] | None) -> pl.LazyFrame:
         """The rows of `asset`'s table for `partition_keys` (every row when it is unpartitioned) as a lazy scan, as
-        they are published (`erasure.published_rows`: a deleted player's own rows left out)."""
-        scan = read_partitions(*self.selection(asset, partition_keys), self.options())
-        return published_rows(scan, self.players.get(asset.key.path[0]), asset.key.path[-1])
+        they are published (`published`)."""
+        return self.published(asset.key, read_partitions(*self.selection(asset, partition_keys), self.options()))
 
     def batches(self, asset: dg.AssetsDefinition, partition_keys: Sequence[str] | None,
                 columns: Sequence[str] | None = None) -> FrameStream:
         """`scan`'s rows (only `columns` when given) read a row group at a time, only as they are asked for
         (`read_batches`)."""
         stream = read_batches(*self.selection(asset, partition_keys), self.options(), columns)
-        identity = self.players.get(asset.key.path[0])
-        return mapped(stream, lambda frame: published_rows(frame, identity, asset.key.path[-1]))
+        return mapped(stream, lambda frame: self.published(asset.key, frame))
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame | pl.LazyFrame:
         upstream = context.upstream_output

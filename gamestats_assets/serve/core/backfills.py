@@ -4,7 +4,8 @@ words, and Dagster's own cancel (a backfill marked `CANCELING`, whose runs the b
 
 from __future__ import annotations
 
-from gamestats_assets.lib.intake.tracking import PLAYER_TAG, REQUEST_TAG
+from gamestats_assets.lib.core.partitions import PLAYER_TAG
+from gamestats_assets.lib.intake.tracking import REQUEST_TAG
 
 STATUS_WORDS = {
     "REQUESTED": "Running", "CANCELING": "Cancelling", "CANCELED": "Cancelled", "COMPLETED": "Completed",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import psycopg
 from psycopg import sql
 
-from gamestats_assets.lib.core.erasure import TOKEN_PREFIX
+from gamestats_assets.lib.erasure.register import TOKEN_PREFIX
 from gamestats_assets.serve.core.models import field, row, shape
 from gamestats_assets.serve.queries import NotFound, Query
 from gamestats_assets.serve.queries.pubg import (

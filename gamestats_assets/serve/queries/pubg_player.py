@@ -8,7 +8,7 @@ from __future__ import annotations
 import psycopg
 from psycopg import sql
 
-from gamestats_assets.lib.core.erasure import TOKEN_PREFIX
+from gamestats_assets.lib.erasure.register import TOKEN_PREFIX
 from gamestats_assets.published.pubg import COLUMNS
 from gamestats_assets.serve.core.models import field, paged, row, shape, typed
 from gamestats_assets.serve.queries import NotFound, page, query

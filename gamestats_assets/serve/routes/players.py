@@ -1,6 +1,6 @@
 """A player's data deleted at their request (`DELETE /api/v1/players/{domain}/{player_id}`): by the player's own
 account (one linked to that id) or an operator; the same deletion as `gamestats players delete`
-(`lib/intake/deletion.py`), recorded in `gamestats_api.player_deletions` with who asked and what it changed."""
+(`lib/erasure/deletion.py`), recorded in `gamestats_api.player_deletions` with who asked and what it changed."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Path
 
-from gamestats_assets.lib.intake.deletion import DeletionIncomplete, DeletionRefused, NothingToDelete, delete_player
+from gamestats_assets.lib.erasure.deletion import DeletionIncomplete, DeletionRefused, NothingToDelete, delete_player
 from gamestats_assets.published.players import PLAYERS
 from gamestats_assets.serve.core.models import field, shape
 from gamestats_assets.serve.deps import InstanceOpenerDep, Player, SettingsDep

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
-from gamestats_assets.lib.core.inputs import UnreadableInput, read_content
+from gamestats_assets.lib.core.inputs import UTF8_BOM, UnreadableInput, read_content
 from gamestats_assets.lib.core.nul import NUL_REASON, holds_nul
-
-GZIP_MAGIC = b"\x1f\x8b"
-UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class PubgFormatError(ValueError):
@@ -40,24 +36,6 @@ def read_bytes(path: Path) -> bytes:
     if holds_nul(data):
         raise PubgFormatError(f"{path}: the file {NUL_REASON}")
     return data.removeprefix(UTF8_BOM)
-
-
-def read_head(path: Path, size: int) -> bytes:
-    """About `size` bytes of the file's content from its start (at least `size` when it holds as much),
-    gunzipped as it streams when it starts with the gzip magic (a truncated or damaged gzip gives what it
-    holds up to the damage), without a UTF-8 BOM."""
-    with Path(path).open("rb") as raw:
-        if raw.read(2) != GZIP_MAGIC:
-            raw.seek(0)
-            return raw.read(size).removeprefix(UTF8_BOM)
-        raw.seek(0)
-        stream, head = zlib.decompressobj(16 + zlib.MAX_WBITS), bytearray()
-        while len(head) < size and not stream.eof and (chunk := raw.read(1 << 16)):
-            try:
-                head += stream.decompress(chunk)
-            except zlib.error:
-                break
-    return bytes(head).removeprefix(UTF8_BOM)
 
 
 def read_document(path: Path) -> Any:

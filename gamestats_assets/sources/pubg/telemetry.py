@@ -15,7 +15,8 @@ from typing import Any
 import msgspec
 import polars as pl
 
-from gamestats_assets.sources.pubg.files import PubgFormatError, RejectedLine, read_head, read_records
+from gamestats_assets.lib.core.inputs import read_head
+from gamestats_assets.sources.pubg.files import PubgFormatError, RejectedLine, read_records
 
 LOCATION = pl.Struct({"x": pl.Float64, "y": pl.Float64, "z": pl.Float64})
 CHARACTER = pl.Struct(

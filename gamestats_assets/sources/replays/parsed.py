@@ -22,7 +22,7 @@ from pathlib import Path
 import polars as pl
 
 from gamestats_assets.lib.core.state_files import write_state_file
-from gamestats_assets.lib.intake.file_rows import ahead_path
+from gamestats_assets.lib.core.landing_records import ahead_path
 from gamestats_assets.sources.ballchasing.records import ParsedMatch, ParsedPlayer, StatValue
 from gamestats_assets.sources.replays.claims import check_claims
 from gamestats_assets.sources.replays.features import header_match, replay_match

@@ -1,12 +1,14 @@
 """A deleted player taken out of the landing and quarantine files of their domain.
 
-A file in a text format that names them (JSON, JSON lines, gzipped or not: a replay's JSON, match, timeline and
-telemetry files, training-session logs) is written again with their token: a string equal to their id becomes the
-token, and so do their names, found in the name fields (`NAME_KEYS`) of an object that names them (directly or in an
-object one level down, as an id written `{"platform", "id"}`), wherever they are written (a replay's title too).
+A file in a text format that names them (JSON, JSON lines, gzipped or not, told by its content whatever its name: a
+replay's JSON, match, timeline and telemetry files, a telemetry file kept as an API gave it, `<match
+id>.raw.json.gz`, or saved from its link as `<asset>-telemetry.gz`, training-session logs) is written again with
+their token: a string equal to their id becomes the token, and so do their names, found in the name fields
+(`NAME_KEYS`) of an object that names them (directly or in an object one level down, as an id written `{"platform",
+"id"}`), wherever they are written (a replay's title too).
 The games stay, so every other player's figures stay. A file of a format that cannot be rewritten (a raw replay,
 whose sections carry checksums) is retired from landing when `players_of` says it holds them: removed, its rows kept
-under the token (`file_rows.retire`); such a file in quarantine is deleted."""
+under the token (`landing_records.retire`); such a file in quarantine is deleted."""
 
 from __future__ import annotations
 
@@ -18,15 +20,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gamestats_assets.lib.core.erasure import id_digest, without_names
-from gamestats_assets.lib.core.inputs import GZIP_MAGIC, read_content
+from gamestats_assets.lib.core.inputs import GZIP_MAGIC, read_content, read_head
+from gamestats_assets.lib.core.landing_records import file_name, retire
 from gamestats_assets.lib.core.state_files import state_path, write_state_file
-from gamestats_assets.lib.intake.file_rows import file_name, retire
+from gamestats_assets.lib.erasure.redaction import without_names
+from gamestats_assets.lib.erasure.register import id_digest
 
 NAME_KEYS = frozenset({"name", "playerName", "player_name", "riotIdGameName", "riotIdName", "riotIdTagline",
                        "summonerName", "summonerId", "gameName", "tagLine", "accountName"})
 """The fields that name the player of the object holding their id, in the sources' files."""
 TEXT_SUFFIXES = (".json", ".jsonl", ".json.gz", ".jsonl.gz")
+LINES_SUFFIXES = (".jsonl", ".jsonl.gz")
+JSON_STARTS = (b"{", b"[")
+"""How the content of a JSON or JSON lines file starts, past blanks (and, gzipped, once gunzipped)."""
 
 PlayersOf = Mapping[str, Callable[[Path], Iterable[str]]]
 """By file suffix, the players a binary file holds (`.replay`: the ids of its header)."""
@@ -77,7 +83,7 @@ def documents(text: str, lines: bool) -> list[Any]:
     """The JSON documents of a file's text: one, or one a line (a line that is not JSON kept as its text)."""
     if not lines:
         return [json.loads(text)]
-    parsed = []
+    parsed: list[Any] = []
     for line in text.splitlines():
         try:
             parsed.append(json.loads(line))
@@ -92,10 +98,18 @@ class Unparsed:
 
 
 def documents_of(path: Path) -> tuple[list[Any], bool, bytes]:
-    """The JSON documents of a text file (`documents`), whether it has one a line, and its bytes as stored."""
+    """The JSON documents of a text file (`documents`), whether it has one a line, and its bytes as stored: one a
+    line when its name says so, or when its text is not one JSON document but several lines (JSON lines under
+    another name, as a telemetry file may be)."""
     raw = path.read_bytes()
-    lines = path.name.endswith((".jsonl", ".jsonl.gz"))
-    return documents(read_content(path).decode("utf-8-sig"), lines), lines, raw
+    text = read_content(path).decode("utf-8-sig")
+    lines = path.name.endswith(LINES_SUFFIXES)
+    try:
+        return documents(text, lines), lines, raw
+    except json.JSONDecodeError:
+        if "\n" not in text.strip():
+            raise
+        return documents(text, True), True, raw
 
 
 def write_documents(path: Path, raw: bytes, parsed: list[Any], lines: bool) -> None:
@@ -124,7 +138,13 @@ def rewrite(path: Path, redaction: Redaction) -> bool:
 
 
 def is_text(path: Path) -> bool:
-    return path.name.endswith(TEXT_SUFFIXES)
+    """Whether `path` is a JSON or JSON lines file, gzipped or not: by its name, else by how its content starts."""
+    if path.name.endswith(TEXT_SUFFIXES):
+        return True
+    try:
+        return read_head(path, 64).lstrip().startswith(JSON_STARTS)
+    except OSError:
+        return False
 
 
 def holds(path: Path, player_id: str, players_of: PlayersOf) -> bool:

@@ -1,10 +1,10 @@
 """A deletion that holds against later deliveries: a text file delivered to landing after a player was deleted is
 written again without them before anything reads it.
 
-Each landing run passes a partition's files through `redact_delivered`: in a text file (`landing_erasure.is_text`)
-every string that is a deleted player's id or a name the register holds of them (their HMAC digests,
-`erasure.tokens` and `erasure.name_tokens`) becomes their token, and so do those names among the words of a longer
-string (a replay's title). A folder's files are looked at once per state of the register: what was looked at is
+Each landing run passes a partition's files through `redact_delivered`: in a text file (`landing.is_text`: JSON or
+JSON lines, gzipped or not, whatever its name) every string that is a deleted player's id or a name the register
+holds of them (their HMAC digests, `register.tokens` and `register.name_tokens`) becomes their token, and so do those
+names among the words of a longer string (a replay's title). A folder's files are looked at once per state of the register: what was looked at is
 recorded in `<data_dir>/state/intake_erasure/<domain>.json` (by folder: the register's digest, and when the last
 look began), and a later run looks only at the files changed since (by `st_ctime`, which a write, a copy or a move
 sets). Without a deleted player in the domain nothing is read."""
@@ -17,10 +17,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from gamestats_assets.lib.core.erasure import id_digest, name_tokens, register_key, tokens, without_names
 from gamestats_assets.lib.core.inputs import UnreadableInput
 from gamestats_assets.lib.core.state_files import state_path, write_state_file
-from gamestats_assets.lib.intake.landing_erasure import documents_of, files_of, is_text, write_documents
+from gamestats_assets.lib.erasure.landing import documents_of, files_of, is_text, write_documents
+from gamestats_assets.lib.erasure.redaction import without_names
+from gamestats_assets.lib.erasure.register import id_digest, name_tokens, register_key, tokens
 
 
 def record_path(data_dir: Path, domain: str) -> Path:
@@ -85,7 +86,7 @@ def redact_delivered(data_dir: Path, domain: str, register: Path, folder: Path) 
     began = time.time_ns()
     rewritten = 0
     for path in files_of(folder):
-        if not is_text(path) or path.lstat().st_ctime_ns < since:
+        if path.lstat().st_ctime_ns < since or not is_text(path):
             continue
         try:
             parsed, lines, raw = documents_of(path)

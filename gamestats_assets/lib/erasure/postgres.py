@@ -10,7 +10,8 @@ from collections.abc import Iterable
 import psycopg
 from psycopg import sql
 
-from gamestats_assets.lib.core.erasure import Identity, id_digest, without_names
+from gamestats_assets.lib.erasure.redaction import without_names
+from gamestats_assets.lib.erasure.register import Identity, id_digest
 from gamestats_assets.lib.publish.publisher import record_publish
 
 

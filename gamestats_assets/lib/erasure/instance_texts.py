@@ -19,7 +19,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from gamestats_assets.lib.publish.erasure import like_escaped
+from gamestats_assets.lib.erasure.postgres import like_escaped
 from gamestats_assets.lib.publish.postgres import DAGSTER_SCHEMA, libpq_url
 
 RECORD_KEYS = frozenset({"__class__", "__enum__"})

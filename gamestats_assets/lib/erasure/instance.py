@@ -8,7 +8,7 @@ partitions for never built and rebuild them. Dagster's API replaces a run's tag 
 body (`update_backfill`); the index of backfill tags that its filters read is written in the same storage.
 
 What Dagster's API cannot edit, the events already written (a publish's preview rows, logs) and the sensor ticks'
-history and cursors, is rewritten in the instance's PostgreSQL storage (`dagster_texts`), the id and names
+history and cursors, is rewritten in the instance's PostgreSQL storage (`instance_texts`), the id and names
 replaced by the token; an instance kept elsewhere (an ephemeral one) has only what the API edits."""
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ import dagster as dg
 from dagster._core.execution.backfill import BulkActionsFilter
 from dagster._core.storage.runs.schema import BackfillTagsTable
 
-from gamestats_assets.lib.core.partitions import tracked_player_partitions
-from gamestats_assets.lib.intake.dagster_texts import erase_from_storage
-from gamestats_assets.lib.intake.tracking import PLAYER_TAG
+from gamestats_assets.lib.core.partitions import PLAYER_TAG, tracked_player_partitions
+from gamestats_assets.lib.erasure.instance_texts import erase_from_storage
 
 
 def erase_from_instance(instance: dg.DagsterInstance, domain: str, player_id: str, token: str,

@@ -11,12 +11,12 @@ still fails says so and is finished by asking again: the player stays in the reg
 In this order: the player is entered in the register with the names the lake and their files give them
 (`state/deletions.json`, only keyed digests, so that from then on no run writes them to the lake again: a rerun, a
 backfill, a file delivered again, a roster naming them); their landing and quarantine files are rewritten with
-their token or retired (`landing_erasure`), and the uploads parsed ahead of their run dropped (their run parses
+their token or retired (`landing`), and the uploads parsed ahead of their run dropped (their run parses
 them again, under the register); every Delta table of the domain is redacted and its history dropped
-(`lake/erasure`), the warehouse's views pointed at what is left; Dagster's instance loses their tracked-player
+(`lake`), the warehouse's views pointed at what is left; Dagster's instance loses their tracked-player
 partition key, names their backfills and runs by the token and has their id and names replaced by it in every
-text it stored (`dagster_erasure`); PostgreSQL's tables of the domain are redacted, the accounts unlinked and the
-deletion recorded in `gamestats_api.player_deletions`, in one transaction (`publish/erasure`).
+text it stored (`instance`); PostgreSQL's tables of the domain are redacted, the accounts unlinked and the
+deletion recorded in `gamestats_api.player_deletions`, in one transaction (`postgres`).
 
 What is kept of shared data: the games. A game holds other players, whose figures are computed over it (a match's
 score, same-rank peers, a champion's win rate), so the deleted player's rows in a game are kept under their token
@@ -45,21 +45,14 @@ import psycopg
 from deltalake.exceptions import CommitFailedError
 from psycopg import sql
 
-from gamestats_assets.lib.core.erasure import Identity, deleted_ids, enter, id_digest, register_key, register_path
 from gamestats_assets.lib.core.inputs import read_content
+from gamestats_assets.lib.core.landing_records import ahead_path
 from gamestats_assets.lib.core.state_files import state_path
-from gamestats_assets.lib.intake.dagster_erasure import erase_from_instance
-from gamestats_assets.lib.intake.file_rows import ahead_path
-from gamestats_assets.lib.intake.landing_erasure import (
-    PlayersOf,
-    Redaction,
-    erase_from_landing,
-    files_of,
-    holds,
-    is_text,
-)
-from gamestats_assets.lib.lake.erasure import domain_tables, erase_from_lake, names_in_lake
-from gamestats_assets.lib.publish.erasure import erase_from_postgres, text_columns
+from gamestats_assets.lib.erasure.instance import erase_from_instance
+from gamestats_assets.lib.erasure.lake import domain_tables, erase_from_lake, names_in_lake
+from gamestats_assets.lib.erasure.landing import PlayersOf, Redaction, erase_from_landing, files_of, holds, is_text
+from gamestats_assets.lib.erasure.postgres import erase_from_postgres, text_columns
+from gamestats_assets.lib.erasure.register import Identity, deleted_ids, enter, id_digest, register_key, register_path
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets.lib.publish.warehouse import refresh_views
 

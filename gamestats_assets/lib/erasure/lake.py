@@ -16,8 +16,9 @@ import polars as pl
 from deltalake import DeltaTable
 from deltalake.exceptions import CommitFailedError
 
-from gamestats_assets.lib.core.erasure import Identity, id_digest, without_names
 from gamestats_assets.lib.core.sql_text import literal
+from gamestats_assets.lib.erasure.redaction import without_names
+from gamestats_assets.lib.erasure.register import Identity, id_digest
 from gamestats_assets.lib.lake.log import local_tables
 from gamestats_assets.lib.lake.write import HISTORY_KEPT, NO_HISTORY
 
