@@ -52,7 +52,7 @@ since (the tournament rounds' `season_name`; the match summaries' `created_at` a
 the lol statistics' `tier` and the career's `match_type`, in their keys, and the career's throwables and zone
 averages; the leaderboards' points apart and `rank_change_since`; who made an override or a schedule change, and
 `remake_failed` among an override's statuses; a division's place in the organiser's file; a skill percentile's interval, a rank prediction's playlist and its
-baseline, and its comment naming the rank outlook; a pattern's role, tier and effect interval; a finding's interval, p, q, significance and measure; a match's discovery priority; the zones of a circle sample), which an older database gains by reconciliation or a numbered file, the rest alike."""
+baseline, its comment naming the rank outlook and the rank model's figures; a pattern's role, tier and effect interval; a finding's interval, p, q, significance and measure; a match's discovery priority; the zones of a circle sample), which an older database gains by reconciliation or a numbered file, the rest alike."""
 TIERED = [table for table, aspects in INTENDED_DIFFERENCES.items()
           if table.startswith("lol.") and "primary_key" in aspects]
 """The lol statistics whose key gained `tier`: a row from before the slices is over every tier."""

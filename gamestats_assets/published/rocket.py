@@ -167,7 +167,28 @@ COLUMNS: dict[str, Columns] = described({
         "baseline_rank_index": DOUBLE("the baseline's prediction: the median rank of the training players of that "
                                       "playlist"),
         "baseline_interval_low": DOUBLE("the low end of the baseline's 95 % conformal interval (null: unbounded)"),
-        "baseline_interval_high": DOUBLE("its high end"), "rank_from": TEXT},
+        "baseline_interval_high": DOUBLE("its high end"), "rank_from": TEXT,
+        "model_players": BIGINT("the held-out players the model is judged on (players whose rank a game gave), the "
+                                "same on every row as the figures after it"),
+        "model_rmse": DOUBLE("the model's root mean squared error on them, in divisions"),
+        "model_mae": DOUBLE("its mean absolute error on them, in divisions"),
+        "model_baseline_mae": DOUBLE("the baseline's (the playlist's median rank) mean absolute error on them"),
+        "model_mae_difference": DOUBLE("the model's absolute error less the baseline's, on average over the same "
+                                       "players (negative: the model errs less)"),
+        "model_difference_ci_low": DOUBLE("the low end of that difference's 95 % normal interval (null under two "
+                                          "players)"),
+        "model_difference_ci_high": DOUBLE("its high end"),
+        "model_verdict": TEXT("`better` or `worse` where that interval excludes 0, else `not distinguishable` "
+                              "(`unjudged` under two players)"),
+        "model_coverage": DOUBLE("the share of them whose rank fell inside the model's interval (null: unbounded)"),
+        "model_coverage_ci_low": DOUBLE("its 95 % Wilson interval's low end"),
+        "model_coverage_ci_high": DOUBLE("its high end"),
+        "model_interval_width": DOUBLE("the model's interval's mean width over them, in divisions"),
+        "model_interval_median_width": DOUBLE("its median width, in divisions"),
+        "baseline_coverage": DOUBLE("the same share for the baseline's interval"),
+        "baseline_coverage_ci_low": DOUBLE("its 95 % Wilson interval's low end"),
+        "baseline_coverage_ci_high": DOUBLE("its high end"),
+        "baseline_interval_width": DOUBLE("the baseline's interval's mean width, in divisions")},
     "rank_outlook": {
         "player_id": TEXT, "rank_index": INTEGER("the player's latest known rank in divisions"),
         "rank_days": BIGINT("the days with a known rank the trend is fitted on (the 56 before the latest)"),
@@ -202,7 +223,16 @@ COLUMNS: dict[str, Columns] = described({
         "training_effect_applied": BOOLEAN("whether the effect moves predictions: its interval excludes none, over "
                                            "20 tested players or more"),
         "rank_from": TEXT("where the latest rank comes from: `game`, or `stated` (a player no game gave a rank: the "
-                          "days they stated one, never tested)")},
+                          "days they stated one, never tested)"),
+        "backtest_players": BIGINT("the players the trend is tested on (those with `tested_trend`), the same on every "
+                                   "row as the figures after it"),
+        "backtest_trend_mae": DOUBLE("the trend's mean absolute error on them, divisions"),
+        "backtest_no_change_mae": DOUBLE("no change's (the rank of the day before), divisions"),
+        "backtest_difference_ci_low": DOUBLE("the low end of the 95 % interval of the paired difference of the two "
+                                             "errors (negative: the trend errs less; null under two players)"),
+        "backtest_difference_ci_high": DOUBLE("its high end"),
+        "backtest_verdict": TEXT("`better` or `worse` where that interval excludes 0, else `not distinguishable` "
+                                 "(`unjudged` under two players)")},
     "recommendations": {
         "player_id": TEXT, "skill": TEXT,
         "reason": TEXT("`detected weakness`, else `weakest skill` or `second-weakest skill`: the player's lowest "

@@ -141,6 +141,16 @@ def test_rank_prediction_beats_the_population_mean_on_held_out_players(history):
     assert metadata["mae_divisions"] < metadata["baseline_mae_divisions"]
     assert metadata["model_vs_mean_verdict"] == "better" and metadata["model_vs_mean_ci_high"] < 0
     assert predictions.filter("held_out").height == metadata["held_out_players"]
+    figures = predictions.select(*rank.MODEL_SCHEMA).unique()
+    assert figures.height == 1, "the model's figures are the same on every row"
+    [published] = figures.to_dicts()
+    assert published["model_players"] == metadata["held_out_players"]
+    assert published["model_mae"] == pytest.approx(metadata["model_mae"])
+    assert published["model_verdict"] == metadata["model_vs_playlist_median_verdict"]
+    assert (published["model_difference_ci_low"], published["model_difference_ci_high"]) == (
+        metadata["model_vs_playlist_median_ci_low"], metadata["model_vs_playlist_median_ci_high"])
+    assert published["model_coverage"] == metadata["model_interval_coverage"]
+    assert published["baseline_coverage"] == metadata["playlist_median_interval_coverage"]
 
 
 def test_recommendations_name_real_packs_near_the_rank_and_never_a_mastered_one(scores, history):

@@ -14,7 +14,7 @@ from gamestats_assets.defs.rocket.transforms.peers import (
     peer_partials,
     peer_stats,
 )
-from gamestats_assets.serve.queries.rocket_analytics import without
+from gamestats_assets.lib.core.stats import against_band
 
 STATS = pl.DataFrame({
     "match_id": ["m1", "m2", "m1", "m1", "m2", "m1", "m1"],
@@ -35,10 +35,11 @@ def test_a_band_holds_its_players_games_and_sums_without_unranked_rows():
 
 def test_taking_a_player_out_gives_the_others_mean_and_sample_sd():
     gold = peer_stats(STATS).filter(rank_band="gold").to_dicts()[0]
-    others = without(gold, games=2, total=4.0, m2=2.0)
+    others = against_band(2.0, 2, 4.0, 2.0, gold["games"], gold["total"], gold["m2"])
     rest = pl.Series([2.0, 6.0])
     assert others["peer_games"] == 2 and others["peer_mean"] == rest.mean()
     assert abs(others["peer_sd"] - rest.std()) < 1e-12
+    assert abs(others["z"] - (2.0 - rest.mean()) / rest.std()) < 1e-12
 
 
 def test_the_check_finds_every_disagreement():

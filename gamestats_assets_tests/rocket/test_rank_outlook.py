@@ -70,6 +70,9 @@ def test_the_trend_covers_the_planted_slope_and_says_only_what_its_interval_allo
     [twice] = outlook.filter(player_id="steam:twice").to_dicts()
     assert (twice["rank_days"], twice["outlook"], twice["predicted_change"]) == (2, "too few ranked days to tell", None)
     assert metadata["trend_vs_no_change_verdict"] in ("better", "not distinguishable") and metadata["trend_n"] > 250
+    assert outlook.select("backtest_players", "backtest_trend_mae", "backtest_verdict").unique().to_dicts() == [
+        {"backtest_players": metadata["trend_n"], "backtest_trend_mae": metadata["trend_mae"],
+         "backtest_verdict": metadata["trend_vs_no_change_verdict"]}]
     assert metadata["players_too_few_ranked_days_to_tell"] == 1
 
 

@@ -28,6 +28,7 @@ import pytest
 
 from gamestats_assets.definitions import build_definitions, location_resources
 from gamestats_assets.defs.pubg.assets import LANDING
+from gamestats_assets.defs.rocket.transforms.rank import MODEL_SCHEMA
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.erasure.register import deleted_ids, register_path
 from gamestats_assets.published.players import PLAYERS
@@ -88,8 +89,9 @@ def bearer(key: str) -> dict[str, str]:
 
 
 REFITTED = ("predicted_rank_index", "interval_low", "interval_high", "held_out", "baseline_interval_low",
-            "baseline_interval_high")
-"""The columns of `rank_predictions` a new fit of the rank model changes."""
+            "baseline_interval_high", *MODEL_SCHEMA)
+"""The columns of `rank_predictions` a new fit of the rank model changes: its predictions and its figures on the
+players it holds out."""
 
 
 def refitted(tables: dict[str, list[tuple]]) -> dict[str, list[tuple]]:

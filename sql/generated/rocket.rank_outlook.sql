@@ -28,6 +28,12 @@ CREATE TABLE rocket.rank_outlook (
     training_effect_players bigint,
     training_effect_applied boolean,
     rank_from text,
+    backtest_players bigint,
+    backtest_trend_mae double precision,
+    backtest_no_change_mae double precision,
+    backtest_difference_ci_low double precision,
+    backtest_difference_ci_high double precision,
+    backtest_verdict text,
     CHECK (rank_days >= 1),
     CHECK (change_ci_low <= predicted_change AND predicted_change <= change_ci_high),
     PRIMARY KEY (player_id)

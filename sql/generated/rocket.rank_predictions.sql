@@ -12,6 +12,23 @@ CREATE TABLE rocket.rank_predictions (
     baseline_interval_low double precision,
     baseline_interval_high double precision,
     rank_from text,
+    model_players bigint,
+    model_rmse double precision,
+    model_mae double precision,
+    model_baseline_mae double precision,
+    model_mae_difference double precision,
+    model_difference_ci_low double precision,
+    model_difference_ci_high double precision,
+    model_verdict text,
+    model_coverage double precision,
+    model_coverage_ci_low double precision,
+    model_coverage_ci_high double precision,
+    model_interval_width double precision,
+    model_interval_median_width double precision,
+    baseline_coverage double precision,
+    baseline_coverage_ci_low double precision,
+    baseline_coverage_ci_high double precision,
+    baseline_interval_width double precision,
     PRIMARY KEY (player_id)
 );
 COMMENT ON TABLE rocket.rank_predictions IS 'Per ranked player, the rank in divisions and the rank a model predicts from their stats with its 95 % conformal interval (held out or not), beside the playlist''s median rank and its interval. Where a player''s rank is heading is rocket.rank_outlook''s, from the trend of their own known ranks and their training progress where it is shown to matter; the asset''s metadata counts the players with a rank history (rank_history_players).';

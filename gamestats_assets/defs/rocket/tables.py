@@ -169,7 +169,9 @@ RANK_PREDICTIONS_DESCRIPTION = f"""`rank_predictions`: per ranked player (key `p
 model predicts from their stats with its 95 % conformal interval, the games the stats are means of, whether the
 player was held out of training, and the baseline's prediction (the median rank of the player's main playlist among
 the training players) with its own 95 % interval, and where the rank comes from (`rank_from`: a player no game gave
-a rank is predicted beside the rank they stated, never learnt from nor judged on); metadata: the held-out mean
+a rank is predicted beside the rank they stated, never learnt from nor judged on), and on every row the model's
+figures on the held-out players it is judged on, which the API answers (`model_*`, `baseline_coverage*`,
+`baseline_interval_width`: `rank.model_figures`); metadata: the held-out mean
 absolute error with its interval and n, beside the playlist-median, population-mean and lobby's average rank
 baselines', whether the model beats each (`model_vs_playlist_median_verdict`, `model_vs_mean_verdict`,
 `model_vs_lobby_verdict`: the paired difference of the errors with its interval), and each interval's held-out

@@ -193,3 +193,54 @@ def interval_p(effect: float, low: float, high: float, z: float = Z_95) -> float
     half over `z`); 1 where the interval has no width."""
     error = (high - low) / 2 / z
     return 1.0 if error <= 0 else normal_p(effect / error)
+
+
+BETTER, WORSE, NOT_DISTINGUISHABLE, UNJUDGED = "better", "worse", "not distinguishable", "unjudged"
+
+
+def paired_difference(differences: np.ndarray) -> dict[str, float | int | str | None]:
+    """Paired differences (a model's error less a baseline's, case by case): their `mean`, its 95 % normal interval
+    (`ci_low`, `ci_high`: mean ± z·sd/√n) and `n`, and the `verdict`: `better` where the interval lies below 0,
+    `worse` where it lies above, else `not distinguishable`; `unjudged`, with no interval, under two cases."""
+    values = np.asarray(differences, dtype=float)
+    n = len(values)
+    mean = float(values.mean()) if n else None
+    if n < 2:
+        return {"mean": mean, "ci_low": None, "ci_high": None, "n": n, "verdict": UNJUDGED}
+    half = Z_95 * float(values.std(ddof=1)) / math.sqrt(n)
+    verdict = BETTER if mean + half < 0 else WORSE if mean - half > 0 else NOT_DISTINGUISHABLE
+    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "n": n, "verdict": verdict}
+
+
+def t_interval(mean: float | None, sd: float | None, n: int,
+               bounds: tuple[float, float] | None = None) -> tuple[float, float] | None:
+    """The 95 % Student's t interval of a mean of `n` values whose sample standard deviation is `sd`:
+    `mean ± t(0.975, n − 1)·sd/√n`, cut to `bounds` when given; None under two values or without a spread."""
+    if mean is None or sd is None or n < 2:
+        return None
+    from scipy.stats import t
+
+    half = float(t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+    low, high = mean - half, mean + half
+    return (max(bounds[0], low), min(bounds[1], high)) if bounds else (low, high)
+
+
+def against_band(mean: float | None, games: int, total: float, m2: float, band_games: int, band_total: float,
+                 band_m2: float, upper: float | None = None) -> dict[str, float | int | None]:
+    """A player's `mean` of a quantity against the other players of their band. The band's figures (`band_games`
+    values summing to `band_total`, `band_m2` squared deviations from their mean) hold the player's own `games`
+    values (summing to `total`, `m2`), which are taken out by Chan's pairwise update run backwards: the others'
+    mean, sample standard deviation and count (`peer_mean`, `peer_sd`, `peer_games`) as `avg`, `stddev_samp` and
+    `count` over their values give them; where the middle 68 % of the others' values lie (`band_low`, `band_high`:
+    `spread_band` on `[0, upper]`); and the player's `z` against them, in their standard deviations."""
+    rest = band_games - games
+    peer_mean = peer_sd = None
+    if rest > 0:
+        peer_mean = (band_total - total) / rest
+    if rest > 1:
+        own = total / games if games else 0.0
+        spread = band_m2 - m2 - (own - peer_mean) ** 2 * games * rest / band_games
+        peer_sd = math.sqrt(max(spread, 0.0) / (rest - 1))
+    low, high = spread_band(peer_mean, peer_sd, upper) or (None, None)
+    return {"peer_mean": peer_mean, "peer_sd": peer_sd, "peer_games": max(rest, 0), "band_low": low,
+            "band_high": high, "z": (mean - peer_mean) / peer_sd if peer_sd and mean is not None else None}

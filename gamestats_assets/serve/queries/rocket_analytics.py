@@ -5,11 +5,9 @@ index the tables hold (`sources.ballchasing.ranks`)."""
 
 from __future__ import annotations
 
-import math
-
 import psycopg
 
-from gamestats_assets.lib.core.stats import Z_95, spread_band, wilson_bounds
+from gamestats_assets.lib.core.stats import BETTER, UNJUDGED, against_band, t_interval
 from gamestats_assets.published.rocket import COLUMNS
 from gamestats_assets.serve.core.models import field, row, shape
 from gamestats_assets.serve.queries import query
@@ -83,22 +81,6 @@ def progress(conn: psycopg.Connection, player_id: str, stat_type: str | None) ->
     return {"stats": series}
 
 
-RANK_MODEL = """
-SELECT count(*) AS held_out_players,
-       sqrt(avg(power(predicted_rank_index - rank_index, 2))) AS rmse,
-       avg(abs(predicted_rank_index - rank_index)) AS mae,
-       avg(abs(baseline_rank_index - rank_index)) AS baseline_mae,
-       avg(abs(predicted_rank_index - rank_index) - abs(baseline_rank_index - rank_index)) AS mae_difference,
-       stddev_samp(abs(predicted_rank_index - rank_index) - abs(baseline_rank_index - rank_index)) AS difference_sd,
-       count(*) FILTER (WHERE rank_index BETWEEN interval_low AND interval_high) AS covered,
-       avg(interval_high - interval_low) AS interval_width,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY interval_high - interval_low) AS interval_median_width,
-       count(*) FILTER (WHERE rank_index BETWEEN baseline_interval_low AND baseline_interval_high) AS baseline_covered,
-       avg(baseline_interval_high - baseline_interval_low) AS baseline_interval_width
-FROM rocket.rank_predictions WHERE held_out
-"""
-"""The model's error and its intervals' coverage on held-out players beside the baseline's (each player predicted at
-the median rank of their playlist among the players the model was fitted on), and their paired difference."""
 THIN_EVIDENCE_DIVISIONS = 12
 """A prediction interval wider than this (a metal's twelve divisions) is said to rest on thin evidence."""
 RankModel = shape("RocketRankModel", "The rank model's error on held-out players beside the baseline's",
@@ -143,42 +125,46 @@ RankPrediction = row("RocketRankPrediction", COLUMNS["rank_predictions"], "rank_
 
 PLAYLIST_MEDIAN = "the median rank of the player's playlist among the players the model was fitted on"
 """What the baseline predicts (`rank_predictions.baseline_rank_index`)."""
+MODEL_COLUMNS = ("model_players", "model_rmse", "model_mae", "model_baseline_mae", "model_mae_difference",
+                 "model_difference_ci_low", "model_difference_ci_high", "model_verdict", "model_coverage",
+                 "model_coverage_ci_low", "model_coverage_ci_high", "model_interval_width",
+                 "model_interval_median_width", "baseline_coverage", "baseline_coverage_ci_low",
+                 "baseline_coverage_ci_high", "baseline_interval_width")
+"""The rank model's figures on its held-out players, as `rocket.rank_predictions` publishes them on every row."""
 
 
-def _share(covered: int, n: int, bounded: bool) -> tuple[float | None, list[float] | None]:
-    """A coverage and its Wilson interval, none without bounded intervals or players."""
-    if not bounded or n == 0:
-        return None, None
-    return covered / n, list(wilson_bounds(covered, n))
+def _pair(low: float | None, high: float | None) -> list[float] | None:
+    return None if low is None or high is None else [low, high]
 
 
-def judged_model(model: dict) -> dict:
-    """`RANK_MODEL`'s row with the difference's 95 % interval and the verdict, and each interval's coverage with its
-    Wilson interval."""
-    n, sd, mean = model.pop("held_out_players"), model.pop("difference_sd"), model["mae_difference"]
-    covered, baseline_covered = model.pop("covered"), model.pop("baseline_covered")
-    coverage, coverage_ci = _share(covered, n, model["interval_width"] is not None)
-    baseline_coverage, baseline_ci = _share(baseline_covered, n, model["baseline_interval_width"] is not None)
-    shown = {**model, "held_out_players": n, "baseline": PLAYLIST_MEDIAN, "nominal_coverage": PREDICTION_COVERAGE,
-             "coverage": coverage, "coverage_ci": coverage_ci, "baseline_coverage": baseline_coverage,
-             "baseline_coverage_ci": baseline_ci}
-    if n < 2 or sd is None or mean is None:
-        return {**shown, "difference_ci": None, "verdict": "unjudged", "beats_baseline": None}
-    half = Z_95 * sd / math.sqrt(n)
-    verdict = "better" if mean + half < 0 else "worse" if mean - half > 0 else "not distinguishable"
-    return {**shown, "difference_ci": [mean - half, mean + half], "verdict": verdict,
-            "beats_baseline": verdict == "better"}
+def published_model(found: dict) -> dict:
+    """The rank model's figures (`MODEL_COLUMNS`, taken out of `found`, a row of `rocket.rank_predictions`) as the
+    endpoint answers them: computed when the table was built (`transforms/rank.model_figures`), only named here."""
+    figures = {name: found.pop(name) for name in MODEL_COLUMNS}
+    verdict = figures["model_verdict"]
+    return {"held_out_players": figures["model_players"], "rmse": figures["model_rmse"], "mae": figures["model_mae"],
+            "baseline": PLAYLIST_MEDIAN, "baseline_mae": figures["model_baseline_mae"],
+            "mae_difference": figures["model_mae_difference"],
+            "difference_ci": _pair(figures["model_difference_ci_low"], figures["model_difference_ci_high"]),
+            "verdict": verdict, "beats_baseline": None if verdict == UNJUDGED else verdict == BETTER,
+            "nominal_coverage": PREDICTION_COVERAGE, "coverage": figures["model_coverage"],
+            "coverage_ci": _pair(figures["model_coverage_ci_low"], figures["model_coverage_ci_high"]),
+            "interval_width": figures["model_interval_width"],
+            "interval_median_width": figures["model_interval_median_width"],
+            "baseline_coverage": figures["baseline_coverage"],
+            "baseline_coverage_ci": _pair(figures["baseline_coverage_ci_low"], figures["baseline_coverage_ci_high"]),
+            "baseline_interval_width": figures["baseline_interval_width"]}
 
 
 @query("rocket.rank_predictions", "rocket.player_stats",
        returns=reasoned("RocketRankPredictionFound", RankPrediction | None))
 def rank_prediction(conn: psycopg.Connection, player_id: str) -> dict:
     found = conn.execute("SELECT rank_index, predicted_rank_index, interval_low, interval_high, games, held_out, "
-                         "playlist, baseline_rank_index, rank_from FROM rocket.rank_predictions WHERE player_id = %s",
-                         (player_id,)).fetchone()
+                         f"playlist, baseline_rank_index, rank_from, {', '.join(MODEL_COLUMNS)} "
+                         "FROM rocket.rank_predictions WHERE player_id = %s", (player_id,)).fetchone()
     if found is None:
         return {"data": None, "reason": without_rows(conn, player_id, "rank prediction", RANK_NEEDS)}
-    model = judged_model(conn.execute(RANK_MODEL).fetchone())
+    model = published_model(found)
     low, high = found.pop("interval_low"), found.pop("interval_high")
     wide = None if low is None or high is None else [low, high]
     interval = None if wide is None else [max(0.0, wide[0]), min(float(MAX_DIVISION_INDEX), wide[1])]
@@ -228,50 +214,19 @@ that percentile's spread over their games, beside the band's figures in `peer_st
 taken out by `without`): an index lookup, not a scan of the band's stat rows."""
 
 
-def without(band: dict, games: int, total: float, m2: float) -> dict:
-    """The peers of a band's stat without one player, whose `games` values sum to `total` with `m2` squared
-    deviations from their mean: the mean, sample standard deviation and games of the others (Chan's pairwise
-    update run backwards), as `avg`, `stddev_samp` and `count` over the others' rows give them."""
-    rest = band["games"] - games
-    if rest <= 0:
-        return {"peer_mean": None, "peer_sd": None, "peer_games": max(rest, 0)}
-    mean = (band["total"] - total) / rest
-    if rest == 1:
-        return {"peer_mean": mean, "peer_sd": None, "peer_games": rest}
-    own = total / games if games else 0.0
-    spread = band["m2"] - m2 - (own - mean) ** 2 * games * rest / band["games"]
-    return {"peer_mean": mean, "peer_sd": math.sqrt(max(spread, 0.0) / (rest - 1)), "peer_games": rest}
-
-
-def mean_percentile_interval(mean: float | None, sd: float | None, games: int) -> list[float] | None:
-    """The 95 % interval of a player's mean percentile over `games` games whose percentiles spread by `sd`
-    (Student's t, clipped to 0–100); None under two games."""
-    if mean is None or sd is None or games < 2:
-        return None
-    from scipy.stats import t
-
-    half = float(t.ppf(0.975, games - 1)) * sd / math.sqrt(games)
-    return [max(0.0, mean - half), min(100.0, mean + half)]
-
-
 def compared(found: dict) -> dict:
-    """A row of `COMPARISON` as the endpoint answers it: the player's figures, the peers' without the player's
-    games, their band (`spread_band`: the middle 68 % of the peers' games on the stat's support, where mean ± sd
-    would put it for a normal stat, never below zero), the player's z against them, and the player's mean percentile
-    turned toward better with its interval (`mean_percentile_interval`) and whether it is weak (`measures.weak`)."""
-    band = {"games": found.pop("band_games"), "total": found.pop("band_total"), "m2": found.pop("band_m2")}
-    peers_count = found.pop("peers")
-    figures = without(band, found.pop("own_games"), found.pop("total"), found.pop("m2"))
-    sd = figures["peer_sd"]
-    low, high = spread_band(figures["peer_mean"], sd, upper_bound(found["stat_type"])) or (None, None)
+    """A row of `COMPARISON` as the endpoint answers it: the player's figures against the peers' without the
+    player's games (`stats.against_band`: their mean, spread and band, the middle 68 % of their games on the stat's
+    support, and the player's z), and the player's mean percentile turned toward better with its 95 % interval over
+    their games (`stats.t_interval`, cut to 0–100) and whether it is weak (`measures.weak`)."""
     stat = found["stat_type"]
-    interval = mean_percentile_interval(found["rank_percentile"], found.pop("pct_sd"), found.pop("pct_games"))
+    figures = against_band(found["mean"], found.pop("own_games"), found.pop("total"), found.pop("m2"),
+                           found.pop("band_games"), found.pop("band_total"), found.pop("band_m2"), upper_bound(stat))
+    interval = t_interval(found["rank_percentile"], found.pop("pct_sd"), found.pop("pct_games"), (0.0, 100.0))
     better = toward_better(stat, found["rank_percentile"])
     turned = sorted(toward_better(stat, end) for end in interval) if interval and better is not None else None
-    return {**found, **figures, "band_low": low, "band_high": high, "peers": peers_count,
-            "z": (found["mean"] - figures["peer_mean"]) / sd if sd else None,
-            "better": DIRECTIONS[better_of(stat)], "better_percentile": better, "percentile_ci": turned,
-            "weak": weak(better, turned[1] if turned else None)}
+    return {**found, **figures, "better": DIRECTIONS[better_of(stat)], "better_percentile": better,
+            "percentile_ci": turned, "weak": weak(better, turned[1] if turned else None)}
 
 
 Compared = row("RocketComparedStat", STATS, "stat_type", "category", "rank_band",

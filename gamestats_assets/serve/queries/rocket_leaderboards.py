@@ -4,12 +4,10 @@ interval over the player's games; only players with at least a given number of g
 
 from __future__ import annotations
 
-import math
-
 import psycopg
 from psycopg import sql
-from scipy.stats import t as student
 
+from gamestats_assets.lib.core.stats import t_interval
 from gamestats_assets.serve.core.models import field, paged, shape
 from gamestats_assets.serve.queries import page, query
 from gamestats_assets.serve.queries.rocket import LATEST_NAMES
@@ -36,14 +34,6 @@ ORDER BY avg(value_bin) {direction}, player_id
 """
 
 
-def interval(games: int, mean: float, sd: float | None) -> tuple[float | None, float | None]:
-    """The 95 % Student's t interval of a mean of `games` values of standard deviation `sd` (none for one game)."""
-    if games < 2 or sd is None:
-        return None, None
-    half = student.ppf(0.975, games - 1) * sd / math.sqrt(games)
-    return mean - half, mean + half
-
-
 @query("rocket.player_stats", "rocket.users", returns=paged("RocketLeaderPage", Leader))
 def leaderboard(conn: psycopg.Connection, stat: str, better: int, band: str, playlist: str | None, min_games: int,
                 limit: int, offset: int) -> dict:
@@ -55,7 +45,7 @@ def leaderboard(conn: psycopg.Connection, stat: str, better: int, band: str, pla
     names = {r["player_id"]: r["name"] for r in conn.execute(LATEST_NAMES, ([r["player_id"] for r in found["rows"]],))}
     rows = []
     for place, leader in enumerate(found["rows"], start=offset + 1):
-        low, high = interval(leader["games"], leader["mean"], leader["sd"])
+        low, high = t_interval(leader["mean"], leader["sd"], leader["games"]) or (None, None)
         rows.append({**leader, "position": place, "name": names.get(leader["player_id"]), "ci_low": low,
                      "ci_high": high})
     return {"rows": rows, "total_count": found["total_count"]}

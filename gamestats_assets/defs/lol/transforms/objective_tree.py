@@ -17,7 +17,7 @@ import polars as pl
 from gamestats_assets.defs.lol.transforms.cons import counted
 from gamestats_assets.defs.lol.transforms.tested import WIN_RATE, against_half, tested
 from gamestats_assets.defs.lol.transforms.win_model import held_out
-from gamestats_assets.lib.core.stats import Z_95, wilson_bounds
+from gamestats_assets.lib.core.stats import paired_difference, wilson_bounds
 from gamestats_assets.sources.riot.compound import OBJECTIVES
 
 GROUP = ("queue", "patch")
@@ -121,16 +121,14 @@ def tree_of(rows: pl.DataFrame) -> list[dict]:
                        "correct_test": int((test["blue_win"].to_numpy()[held] == blue).sum())})
     truth = test["blue_win"].to_numpy()
     right, baseline_right = called == truth, truth == majority
-    difference = right.astype(float) - baseline_right.astype(float)
-    half = Z_95 * difference.std(ddof=1) / np.sqrt(len(difference)) if len(difference) > 1 else None
+    gain = paired_difference(right.astype(float) - baseline_right.astype(float))
     accuracy, accuracy_low, accuracy_high = interval(int(right.sum()), len(truth))
     baseline, baseline_low, baseline_high = interval(int(baseline_right.sum()), len(truth))
     quality = {"games_train": train.height, "games_test": test.height, "accuracy": accuracy,
                "accuracy_ci_low": accuracy_low, "accuracy_ci_high": accuracy_high, "baseline_accuracy": baseline,
                "baseline_accuracy_ci_low": baseline_low, "baseline_accuracy_ci_high": baseline_high,
-               "accuracy_gain": float(difference.mean()),
-               "accuracy_gain_ci_low": None if half is None else float(difference.mean() - half),
-               "accuracy_gain_ci_high": None if half is None else float(difference.mean() + half)}
+               "accuracy_gain": gain["mean"], "accuracy_gain_ci_low": gain["ci_low"],
+               "accuracy_gain_ci_high": gain["ci_high"]}
     return [{**leaf, **quality} for leaf in leaves]
 
 

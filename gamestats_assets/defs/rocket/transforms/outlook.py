@@ -52,6 +52,10 @@ OUTLOOK = {
     "training_effect": pl.Float64, "training_effect_ci_low": pl.Float64, "training_effect_ci_high": pl.Float64,
     "training_effect_players": pl.Int64, "training_effect_applied": pl.Boolean, "rank_from": pl.String,
 }
+BACKTEST = {"backtest_players": pl.Int64, "backtest_trend_mae": pl.Float64, "backtest_no_change_mae": pl.Float64,
+            "backtest_difference_ci_low": pl.Float64, "backtest_difference_ci_high": pl.Float64,
+            "backtest_verdict": pl.String}
+"""The trend's backtest (`judged`), the same on every row."""
 
 
 def known_ranks(seen: pl.DataFrame, stated: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -231,8 +235,9 @@ def rank_outlook(seen: pl.DataFrame, sessions: pl.DataFrame,
     `HORIZON_DAYS` (sessions, success rate with its Wilson interval, the rate of the days before and the progress
     between) with what it adds to the change where the published players show training to matter
     (`with_training`), and where the trend can be tested (on ranks games gave), its prediction of the latest rank
-    and no change's and the progress as of then (`backtest`); metadata: their errors (`judged`), the training
-    relation (`training_relation`) and the players by outlook."""
+    and no change's and the progress as of then (`backtest`), with the backtest's figures on every row
+    (`with_backtest`); metadata: their errors (`judged`), the training relation (`training_relation`) and the
+    players by outlook."""
     ranks = known_ranks(seen, stated)
     trends = with_change(fitted(ranks))
     practice = training(sessions, trends.select("player_id", "last_rank_day"))
@@ -244,5 +249,18 @@ def rank_outlook(seen: pl.DataFrame, sessions: pl.DataFrame,
                .select("player_id", *(pl.col(name).cast(dtype) for name, dtype in OUTLOOK.items()))
                .sort("player_id"))
     counts = dict(outlook.group_by("outlook").len().iter_rows())
-    return outlook, {**judged(outlook), **relation, "horizon_days": HORIZON_DAYS, "window_days": WINDOW_DAYS,
-                     "players": outlook.height, **{f"players_{k.replace(' ', '_')}": v for k, v in counts.items()}}
+    tested = judged(outlook)
+    return with_backtest(outlook, tested), {
+        **tested, **relation, "horizon_days": HORIZON_DAYS, "window_days": WINDOW_DAYS, "players": outlook.height,
+        **{f"players_{k.replace(' ', '_')}": v for k, v in counts.items()}}
+
+
+def with_backtest(outlook: pl.DataFrame, tested: dict) -> pl.DataFrame:
+    """The outlook's rows with the trend's backtest (`judged`'s figures, `BACKTEST`) on every row: what the API
+    answers beside each player's outlook."""
+    figures = {"backtest_players": tested["trend_n"], "backtest_trend_mae": tested["trend_mae"],
+               "backtest_no_change_mae": tested["no_change_mae"],
+               "backtest_difference_ci_low": tested["trend_vs_no_change_ci_low"],
+               "backtest_difference_ci_high": tested["trend_vs_no_change_ci_high"],
+               "backtest_verdict": tested["trend_vs_no_change_verdict"]}
+    return outlook.with_columns(pl.lit(value, BACKTEST[name]).alias(name) for name, value in figures.items())

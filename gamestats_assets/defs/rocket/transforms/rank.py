@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 
 from gamestats_assets.defs.rocket.transforms.stated import GAME, STATED, known_profiles
-from gamestats_assets.lib.core.stats import Z_95, wilson_bounds
+from gamestats_assets.lib.core.stats import Z_95, paired_difference, wilson_bounds
 from gamestats_assets.sources.ballchasing.ranks import PREDICTION_COVERAGE, THIN_GAMES
 
 HOLDOUT_SHARE = 0.25
@@ -89,16 +89,12 @@ def _flat(name: str, summary: dict) -> dict:
 
 
 def against_baseline(model_errors: np.ndarray, baseline_errors: np.ndarray) -> dict[str, float | int | str | None]:
-    """The model's absolute error less a baseline's on the same players: the mean difference, its 95 %
-    normal interval and n, and the verdict (`better` or `worse` where the interval excludes 0, else
-    `not distinguishable`; `unjudged` under two players)."""
-    difference = np.abs(np.asarray(model_errors, dtype=float)) - np.abs(np.asarray(baseline_errors, dtype=float))
-    n = len(difference)
-    if n < 2:
-        return {"mae_difference": None, "ci_low": None, "ci_high": None, "n": n, "verdict": "unjudged"}
-    mean, half = float(difference.mean()), 1.96 * float(difference.std(ddof=1)) / float(np.sqrt(n))
-    verdict = "better" if mean + half < 0 else "worse" if mean - half > 0 else "not distinguishable"
-    return {"mae_difference": mean, "ci_low": mean - half, "ci_high": mean + half, "n": n, "verdict": verdict}
+    """The model's absolute error less a baseline's on the same players (`stats.paired_difference`): the mean
+    difference (`mae_difference`), its 95 % normal interval and n, and the verdict (`better` or `worse` where the
+    interval excludes 0, else `not distinguishable`; `unjudged` under two players)."""
+    judged = paired_difference(np.abs(np.asarray(model_errors, dtype=float))
+                               - np.abs(np.asarray(baseline_errors, dtype=float)))
+    return {"mae_difference": judged.pop("mean"), **judged}
 
 
 class Ridge(NamedTuple):
@@ -197,10 +193,47 @@ def playlist_medians(features: pl.DataFrame, training: np.ndarray) -> tuple[np.n
     return main, np.array([medians.get(playlist, everyone) for playlist in main])
 
 
+MODEL_SCHEMA = {"model_players": pl.Int64, "model_rmse": pl.Float64, "model_mae": pl.Float64,
+                "model_baseline_mae": pl.Float64, "model_mae_difference": pl.Float64,
+                "model_difference_ci_low": pl.Float64, "model_difference_ci_high": pl.Float64,
+                "model_verdict": pl.String, "model_coverage": pl.Float64, "model_coverage_ci_low": pl.Float64,
+                "model_coverage_ci_high": pl.Float64, "model_interval_width": pl.Float64,
+                "model_interval_median_width": pl.Float64, "baseline_coverage": pl.Float64,
+                "baseline_coverage_ci_low": pl.Float64, "baseline_coverage_ci_high": pl.Float64,
+                "baseline_interval_width": pl.Float64}
+"""The model's figures on its held-out players, the same on every row (`model_figures`)."""
 PREDICTION_SCHEMA = {"player_id": pl.String, "rank_index": pl.Float64, "predicted_rank_index": pl.Float64,
                      "interval_low": pl.Float64, "interval_high": pl.Float64, "games": pl.Int64,
                      "held_out": pl.Boolean, "playlist": pl.String, "baseline_rank_index": pl.Float64,
-                     "baseline_interval_low": pl.Float64, "baseline_interval_high": pl.Float64, "rank_from": pl.String}
+                     "baseline_interval_low": pl.Float64, "baseline_interval_high": pl.Float64, "rank_from": pl.String,
+                     **MODEL_SCHEMA}
+
+
+def _covered(name: str, summary: dict) -> dict:
+    """A `coverage_summary` as published: its coverage with its Wilson interval and its mean width, none of them
+    where the interval is unbounded."""
+    bounded = summary["width"] is not None
+    return {f"{name}_coverage": summary["coverage"] if bounded else None,
+            f"{name}_coverage_ci_low": summary["coverage_ci_low"] if bounded else None,
+            f"{name}_coverage_ci_high": summary["coverage_ci_high"] if bounded else None,
+            f"{name}_interval_width": summary["width"]}
+
+
+def model_figures(errors: np.ndarray, baseline_errors: np.ndarray, versus: dict, model_interval: dict,
+                  baseline_interval: dict) -> dict:
+    """The rank model's figures on the held-out players it is judged on, as each row of `rank_predictions` publishes
+    them (`MODEL_SCHEMA`): their number, the model's root mean squared and mean absolute errors beside the playlist
+    median's, the paired difference of the two with its interval and verdict (`versus`, `against_baseline`), and
+    each interval's coverage and width (`model_interval`, `baseline_interval`: `coverage_summary`)."""
+    n = len(errors)
+    return {"model_players": n, "model_rmse": float(np.sqrt(np.mean(errors ** 2))) if n else None,
+            "model_mae": float(np.abs(errors).mean()) if n else None,
+            "model_baseline_mae": float(np.abs(baseline_errors).mean()) if n else None,
+            "model_mae_difference": versus["mae_difference"], "model_difference_ci_low": versus["ci_low"],
+            "model_difference_ci_high": versus["ci_high"], "model_verdict": versus["verdict"],
+            **_covered("model", model_interval),
+            "model_interval_median_width": model_interval["median_width"] if model_interval["width"] is not None
+            else None, **_covered("baseline", baseline_interval)}
 
 
 def _bounded(values: np.ndarray) -> np.ndarray:
@@ -212,8 +245,9 @@ def predict_ranks(features: pl.DataFrame, seed: int = 0, lobby: pl.DataFrame | N
     unbounded), the games their stats are means of, whether the player was held out, their main playlist, the
     playlist's median rank among the training players (`baseline_rank_index`, `playlist_medians`) and the baseline's
     own 95 % interval (that median ± the `conformal_quantile` of the training players' distances from their
-    playlist's median); metadata: the model's and the baselines' errors and both intervals' coverage on the
-    held-out players (None with a reason if there are fewer than `MIN_PLAYERS` players).
+    playlist's median), and on every row the model's figures on the held-out players it is judged on
+    (`model_figures`: what the API answers); metadata: the model's and the baselines' errors and both intervals'
+    coverage on the held-out players (None with a reason if there are fewer than `MIN_PLAYERS` players).
 
     A seeded `HOLDOUT_SHARE` of the players is held out and `ridge` learns from the others, on every stat's mean and
     the playlists' shares; a feature with fewer than two distinct values among the training players is left out. Each
@@ -250,7 +284,10 @@ def predict_ranks(features: pl.DataFrame, seed: int = 0, lobby: pl.DataFrame | N
     lobby_rank = (features.select("player_id").join(lobby, on="player_id", how="left")["lobby_rank"].to_numpy()
                   if lobby is not None else np.full(len(y), np.nan))
     with_lobby = judged & ~np.isnan(lobby_rank.astype(float))
-    errors = predicted[judged] - y[judged]
+    errors, median_errors = predicted[judged] - y[judged], median[judged] - y[judged]
+    versus_median = against_baseline(errors, median_errors)
+    model_interval = coverage_summary(y[judged], low[judged], high[judged])
+    median_interval = coverage_summary(y[judged], median[judged] - baseline_half, median[judged] + baseline_half)
     metadata = {
         "mae_divisions": float(np.abs(errors).mean()),
         "baseline_mae_divisions": float(np.abs(baseline - y[judged]).mean()),
@@ -260,15 +297,13 @@ def predict_ranks(features: pl.DataFrame, seed: int = 0, lobby: pl.DataFrame | N
         "stated_players": int(claimed.sum()),
         "rmse_interval_width": float(2 * Z_95 * np.sqrt(np.mean(errors ** 2))),
         **_flat("model", mae_interval(errors)),
-        **_flat("model_interval", coverage_summary(y[judged], low[judged], high[judged])),
-        **_flat("playlist_median_interval", coverage_summary(y[judged], median[judged] - baseline_half,
-                                                             median[judged] + baseline_half)),
+        **_flat("model_interval", model_interval), **_flat("playlist_median_interval", median_interval),
         **_flat("mean_baseline", mae_interval(baseline - y[judged])),
-        **_flat("playlist_median_baseline", mae_interval(median[judged] - y[judged])),
+        **_flat("playlist_median_baseline", mae_interval(median_errors)),
         **_flat("lobby_baseline", mae_interval(lobby_rank[with_lobby] - y[with_lobby])),
         **_flat("model_where_lobby", mae_interval(predicted[with_lobby] - y[with_lobby])),
         **_flat("model_vs_mean", against_baseline(errors, baseline - y[judged])),
-        **_flat("model_vs_playlist_median", against_baseline(errors, median[judged] - y[judged])),
+        **_flat("model_vs_playlist_median", versus_median),
         **_flat("model_vs_lobby", against_baseline(predicted[with_lobby] - y[with_lobby],
                                                    lobby_rank[with_lobby] - y[with_lobby])),
     }
@@ -277,7 +312,9 @@ def predict_ranks(features: pl.DataFrame, seed: int = 0, lobby: pl.DataFrame | N
                           "held_out": held_out, "playlist": main, "baseline_rank_index": median,
                           "baseline_interval_low": _bounded(median - baseline_half),
                           "baseline_interval_high": _bounded(median + baseline_half),
-                          "rank_from": features["rank_from"]},
+                          "rank_from": features["rank_from"],
+                          **{name: [value] * len(y) for name, value in model_figures(
+                              errors, median_errors, versus_median, model_interval, median_interval).items()}},
                          schema=PREDICTION_SCHEMA).fill_nan(None)
     return frame, metadata
 
