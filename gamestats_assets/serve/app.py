@@ -31,6 +31,8 @@ from gamestats_assets.serve.core.parse_ahead import AheadParser
 from gamestats_assets.serve.core.reader import READER_ROLE, PublishRace, Reader
 from gamestats_assets.serve.core.settings import ServeSettings
 from gamestats_assets.serve.core.site import mount_pages
+from gamestats_assets.serve.deps import sealer_of
+from gamestats_assets.serve.intake.ballchasing_sync import keep_in_step
 from gamestats_assets.serve.intake.replay_uploads import land_waiting_uploads
 from gamestats_assets.serve.queries import NotFound
 from gamestats_assets.serve.routes import catalog, health, operations
@@ -84,6 +86,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
         app.state.keys.open()
         waiting = asyncio.create_task(land_waiting_uploads(app.state.settings, app.state.ahead))
         alerting = start_alerts(app.state.reader, app.state.settings, app.state.metrics)
+        syncing = asyncio.create_task(keep_in_step(app.state.settings, sealer_of(app.state.settings.secret_keys)))
         try:
             yield
         finally:
@@ -94,6 +97,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
             app.state.reader.close()
             app.state.keys.close()
             waiting.cancel()
+            syncing.cancel()
             app.state.ahead.close()
 
     app = FastAPIOffline(title="gamestats", summary="The design documents' APIs over the published tables",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -75,7 +75,8 @@ class ApiClient:
     """A rate-limited, retrying JSON/bytes client of one API at `base_url`.
 
     `auth_header` carries `key_format.format(key=<the key>)` (for example `Authorization` with
-    `Bearer {key}`); `api_key_env` names the variable holding the key (None: the API needs none). Clients
+    `Bearer {key}`); `api_key_env` names the variable holding the key (None: the API needs none), `api_key` gives
+    the key itself in its place (a user's own key, held by the caller). Clients
     with the same `limit_group` share the limiters of their `limits` (None: the client's own).
 
     The key is read at request time, never logged, and sent only to `base_url`'s own origin (scheme, host
@@ -98,6 +99,7 @@ class ApiClient:
     max_attempts: int = 5
     max_backoff_s: float = 60.0
     limit_group: str | None = None
+    api_key: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         import httpx  # imported with the first client: the definitions of every run import this module, few use it
@@ -120,20 +122,27 @@ class ApiClient:
         """The JSON answer of `POST path` with `body` as JSON."""
         return self._request("POST", path, json=body).json()
 
+    def post_file(self, path: str, params: Mapping[str, Any], name: str, data: bytes,
+                  answered: Collection[int] = ()) -> tuple[int, Any]:
+        """The status and JSON answer of `POST path` with `params` and `data` as the multipart file `file` named
+        `name`; a status among `answered` (a 409 that says why, say) is returned rather than raised."""
+        response = self._request("POST", path, params=params, files={"file": (name, data)}, answered=answered)
+        return response.status_code, response.json()
+
     def get_bytes(self, path_or_url: str, params: Mapping[str, Any] | None = None) -> bytes:
         """The body of `GET path_or_url` (a path of the API or a full URL, such as a telemetry file),
         gunzipped when the body itself is gzip (within `GAMESTATS_MAX_DECOMPRESSED_BYTES`: `UnreadableInput` beyond)."""
         return gunzip(self._request("GET", path_or_url, params=params).content, f"{self.name} GET {path_or_url}")
 
     def _auth(self) -> dict[str, str]:
-        if self.api_key_env is None:
+        if self.api_key_env is None and self.api_key is None:
             return {}
-        key = os.environ.get(self.api_key_env, "")
+        key = self.api_key or os.environ.get(self.api_key_env or "", "")
         if not key:
             raise MissingApiKey(f"{self.name}: set {self.api_key_env} to use the {self.name} API")
         return {self.auth_header: self.key_format.format(key=key)}
 
-    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    def _request(self, method: str, path: str, answered: Collection[int] = (), **kwargs: Any) -> httpx.Response:
         own_origin = _origin(self._http.build_request(method, path).url) == self._origin
         headers = {**self.headers, **(self._auth() if own_origin else {})}
         endpoint = unquote(urlsplit(path).path) if "://" in path else path
@@ -146,7 +155,7 @@ class ApiClient:
         for attempt in retrying:
             with attempt:
                 self._acquire(endpoint)
-                return self._send(method, path, endpoint, headers, **kwargs)
+                return self._send(method, path, endpoint, headers, answered, **kwargs)
         raise AssertionError("unreachable: tenacity reraises the last error")
 
     def _acquire(self, endpoint: str) -> None:
@@ -154,7 +163,8 @@ class ApiClient:
             if endpoint.startswith(prefix):
                 limiter.try_acquire(prefix or "all", blocking=True)
 
-    def _send(self, method: str, path: str, endpoint: str, headers: dict[str, str], **kwargs: Any) -> httpx.Response:
+    def _send(self, method: str, path: str, endpoint: str, headers: dict[str, str], answered: Collection[int] = (),
+              **kwargs: Any) -> httpx.Response:
         import httpx
 
         where = f"{self.name} {method} {endpoint}"
@@ -163,12 +173,15 @@ class ApiClient:
         except httpx.TransportError as error:
             raise RetryableError(f"{where}: {type(error).__name__}") from None
         status = response.status_code
+        if status in answered:
+            return response
         if status == 429:
             raise RetryableError(f"{where}: HTTP 429 rate limited", status, _retry_after(response))
         if status >= 500:
             raise RetryableError(f"{where}: HTTP {status}", status, _retry_after(response))
         if status in (401, 403):
-            raise ApiError(f"{where}: HTTP {status}, the API refused the key: check {self.api_key_env}", status)
+            checked = self.api_key_env or "the key given"
+            raise ApiError(f"{where}: HTTP {status}, the API refused the key: check {checked}", status)
         if status == 404:
             raise ApiError(f"{where}: HTTP 404, no such resource", status)
         if status >= 400:

@@ -75,3 +75,16 @@ def referring(conn: psycopg.Connection) -> list[tuple[str, str, list[str]]]:
     """Every table with a foreign key to `gamestats_api.accounts`: (`schema.table`, the column naming the account,
     its `bytea` columns: hashes and sealed fields)."""
     return conn.execute(REFERRING).fetchall()
+
+
+def keyed_accounts(conn: psycopg.Connection, account: str | None = None) -> list[dict]:
+    """The accounts (all, or `account` alone) whose profile keeps their own ballchasing.com key, not revoked and
+    with a consent in force: name, role, player ids and the sealed key."""
+    with conn.cursor(row_factory=dict_row) as cursor:
+        return cursor.execute(
+            "SELECT a.name, a.role, a.player_ids, p.ballchasing_key_sealed FROM gamestats_api.accounts a "
+            "JOIN gamestats_api.profiles p ON p.account = a.name "
+            "JOIN gamestats_api.consents c ON c.account = a.name AND c.withdrawn_at IS NULL "
+            "WHERE p.ballchasing_key_sealed IS NOT NULL AND a.revoked_at IS NULL "
+            "AND (%(account)s::text IS NULL OR a.name = %(account)s) ORDER BY a.name",
+            {"account": account}).fetchall()

@@ -1,6 +1,7 @@
 """A Rocket League replay (base `/api/v1/rocket/replays`): a player's recent games, one replay's analysis (or the
 status of an upload or import not published yet), and its frames for the 3D viewer, all from the published
-`rocket` tables. Uploading one is `uploads.py`, importing one from ballchasing `imports.py`."""
+`rocket` tables, and what became of an upload sent on to ballchasing with its player's own key. Uploading one is
+`uploads.py`, importing one from ballchasing `imports.py`."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from starlette.responses import Response
 from gamestats_assets.lib.intake.quarantine import last_quarantined
 from gamestats_assets.serve.core.contract import unknown
 from gamestats_assets.serve.core.envelope import enveloped
-from gamestats_assets.serve.core.models import envelope
+from gamestats_assets.serve.core.models import envelope, field, shape
 from gamestats_assets.serve.core.reader import Answer
-from gamestats_assets.serve.deps import ReaderDep, SettingsDep
+from gamestats_assets.serve.deps import Player, ReaderDep, SettingsDep
 from gamestats_assets.lib.intake.door import STAGING
+from gamestats_assets.serve.intake.ballchasing_sends import sent_note
 from gamestats_assets.serve.intake.rocket_landing import DOMAIN, imported, landed, waiting
 from gamestats_assets.serve.queries import rocket as queries
 from gamestats_assets.serve.queries import rocket_frames
@@ -81,3 +83,32 @@ def frames(reader: ReaderDep, replay_id: ReplayId) -> Response:
     clock, the score and its goals; a game not published, or published from JSON without frames, is a 404."""
     return enveloped(rocket_frames.frames.read(reader, replay_id.lower()))
 
+
+
+SentCopy = shape("RocketReplaySentToBallchasing", "An upload sent on to ballchasing.com with its player's own key",
+                 id=field(str, "the replay's match id"),
+                 state=field(str, '"sent" (ballchasing holds it), "waiting" (not sent yet, or ballchasing did not '
+                                  'take it yet: sent again on the server\'s next pass) or "failed" (ballchasing '
+                                  'refused it: sent again when the profile\'s key is written)'),
+                 ballchasing_id=field(str | None, "its id at ballchasing, once sent"),
+                 location=field(str | None, "its address at ballchasing, once sent"),
+                 duplicate=field(bool, "whether ballchasing held it already when it was sent (its 409)"),
+                 why=field(str | None, "why it is not sent yet, or was refused"),
+                 tries=field(int, "the times it was sent"),
+                 at=field(str | None, "when it was last sent, ISO 8601"))
+
+
+@router.get("/replays/{replay_id}/ballchasing", response_model=SentCopy,
+            responses={404: {"description": "no upload of that match id by the account is sent to ballchasing"}},
+            summary="Your upload sent on to ballchasing.com with your own key: its id there, or why not yet")
+def sent_to_ballchasing(settings: SettingsDep, who: Player, replay_id: ReplayId) -> dict:
+    """What became of the upload `replay_id` the account made while its profile kept its own ballchasing.com key
+    (`PUT /api/v1/users/profile`): sent (ballchasing's id and address; a replay it held already counts), waiting or
+    failed with why. Only the account that uploaded it (or the operator) sees it; any other is a 404."""
+    match_id = replay_id.lower()
+    note = sent_note(settings, match_id)
+    if note is None or (note["account"] != who.name and not who.has("operator")):
+        raise HTTPException(404, f"no upload {match_id} of account {who.name} is sent to ballchasing")
+    return {"id": match_id, "state": note["state"], "ballchasing_id": note.get("ballchasing_id"),
+            "location": note.get("location"), "duplicate": bool(note.get("duplicate")), "why": note.get("why"),
+            "tries": note.get("tries", 0), "at": note.get("at")}

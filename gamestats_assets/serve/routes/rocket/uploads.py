@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from starlette.background import BackgroundTask
+from starlette.background import BackgroundTasks
 
 from gamestats_assets.serve.core.models import field, shape
-from gamestats_assets.serve.deps import AheadDep, Consented, SettingsDep
+from gamestats_assets.serve.deps import AheadDep, Consented, SealerDep, SettingsDep
+from gamestats_assets.serve.intake.ballchasing_sends import offer, send
 from gamestats_assets.serve.intake.replay_uploads import accept, answered, land_upload
 from gamestats_assets.serve.routes.rocket.common import PREFIX, TAGS
 
@@ -36,7 +37,8 @@ Uploaded = shape("RocketUploaded", "A replay received, to land and be run as a d
                         422: {"description": "a replay cut short or damaged (its sections' CRCs), or naming a "
                                              "deleted player; nothing landed (a header its stream contradicts is "
                                              "refused after the 202, on `GET /replays/{id}`)"}})
-async def upload_replay(request: Request, settings: SettingsDep, ahead: AheadDep, who: Consented) -> JSONResponse:
+async def upload_replay(request: Request, settings: SettingsDep, ahead: AheadDep, sealer: SealerDep,
+                        who: Consented) -> JSONResponse:
     """A whole replay (its header read, both its sections there and matching their CRCs) of one of the account's
     players, naming no player deleted at their request, is answered 202 at once and waits as
     `landing/rocket/.uploads/<match id>.replay`, which a restarted server lands. It is then parsed in a process
@@ -45,9 +47,14 @@ async def upload_replay(request: Request, settings: SettingsDep, ahead: AheadDep
     run taking that parse instead of parsing it again. A game already held (landed or waiting) is never replaced:
     the same file again, or a file a run read whatever its name (retired since, its rows kept, too), answers 200;
     another whole file of that game, or the same game under another match id, 409, kept for the operator to
-    settle (`routes/rocket/conflicts.py`)."""
+    settle (`routes/rocket/conflicts.py`). Once landed, an upload of an account whose profile keeps its own
+    ballchasing.com key is sent there with it (`intake/ballchasing_sends.py`; `GET /replays/{id}/ballchasing`)."""
     accepted = await accept(request, settings, who)
     if isinstance(accepted, JSONResponse):
         return accepted
-    return JSONResponse(answered(settings, accepted), status_code=202, background=BackgroundTask(
-        land_upload, settings, ahead, accepted.match_id, accepted.parts[0]))
+    after = BackgroundTasks()
+    after.add_task(land_upload, settings, ahead, accepted.match_id, accepted.parts[0])
+    if sealer.configured:
+        offer(settings, who.name, accepted.match_id)
+        after.add_task(send, settings, sealer, accepted.match_id)
+    return JSONResponse(answered(settings, accepted), status_code=202, background=after)

@@ -1,14 +1,16 @@
 """A player's profile (`/api/v1/users/profile`): the display name they choose, an optional email and their own
 ballchasing.com key, both kept only encrypted (`core/sealed.py`, under `GAMESTATS_SECRET_KEYS`; without a key they
 are refused, never kept as their text), their platform ids (read only: they come from signing in or the operator),
-and the rank they state, landed through the stated-rank door (`intake/stated_ranks.py`)."""
+and the rank they state, landed through the stated-rank door (`intake/stated_ranks.py`). A ballchasing.com key
+written sends their uploads there and imports their games from there (`intake/ballchasing_sync.py`), at once in the
+background and from then on."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, BackgroundTasks, HTTPException
 from pydantic import Field
 
 from gamestats_assets.serve.core.bodies import Body
@@ -16,6 +18,7 @@ from gamestats_assets.serve.core.models import field, shape
 from gamestats_assets.serve.core.sealed import NoSecretKey, Sealer
 from gamestats_assets.serve.crud import users as writes
 from gamestats_assets.serve.deps import Consented, SealerDep, SettingsDep
+from gamestats_assets.serve.intake.ballchasing_sync import sync
 from gamestats_assets.serve.intake.stated_ranks import StatedRank, land_stated_rank
 from gamestats_assets.serve.queries import users as reads
 from gamestats_assets.serve.routes.users.common import PREFIX, TAGS, Holder, holder, on_platform
@@ -69,9 +72,12 @@ async def read_profile(settings: SettingsDep, sealer: SealerDep, who: Holder) ->
             responses={403: {"description": "no consent recorded, or a stated rank for a player not theirs"},
                        422: {"description": "an email or ballchasing.com key while no secret key is configured "
                                             "(GAMESTATS_SECRET_KEYS): never kept as text"}})
-async def write_profile(settings: SettingsDep, sealer: SealerDep, who: Consented, edit: ProfileEdit) -> dict:
+async def write_profile(settings: SettingsDep, sealer: SealerDep, who: Consented, edit: ProfileEdit,
+                        after: BackgroundTasks) -> dict:
     """The fields given written (a null clears one), the email and ballchasing.com key sealed under the newest
-    secret key, and a stated rank landed; refused (422) with an email or key while no secret key is configured."""
+    secret key, and a stated rank landed; refused (422) with an email or key while no secret key is configured.
+    With a ballchasing.com key written, their uploads not yet sent are sent there with it and their games there
+    imported, in the background of the answer."""
     holder(who)
     given = edit.model_dump(exclude_unset=True)
     try:
@@ -84,4 +90,6 @@ async def write_profile(settings: SettingsDep, sealer: SealerDep, who: Consented
     stated = land_stated_rank(settings, edit.stated_rank, who) if edit.stated_rank else None
     found = await on_platform(settings, lambda conn: (writes.write_profile(conn, who.name, **changes),
                                                       reads.profile(conn, who.name))[1])
+    if given.get("ballchasing_key") is not None:
+        after.add_task(sync, settings, sealer, who.name)
     return {**shown(found, who, sealer), "stated_rank": stated}
