@@ -20,11 +20,6 @@ MOST_LINES = 400
 RENAMES = frozenset({"replace", "rename", "link", "move"})
 WRITES = frozenset({"write_bytes", "write_text", "write_parquet", "write_csv", "write_ndjson", "write_json"})
 INTAKE = "gamestats_assets.lib.intake"
-OVER_THE_LIMIT = {
-    "pubg": "its landing asset (matches keyed by content, unkeyed files quarantined) is its own: 16 intake names",
-}
-"""The domains whose `assets.py` still import more than `MOST_INTAKE_NAMES` intake names, and why (each an expected
-failure, strict: the day it holds, its entry goes)."""
 
 
 def tree(path: Path) -> ast.Module:
@@ -124,9 +119,7 @@ def domains() -> list[str]:
     return sorted(path.parent.name for path in (PACKAGE / "defs").glob("*/assets.py"))
 
 
-@pytest.mark.parametrize("domain", [
-    pytest.param(domain, marks=pytest.mark.xfail(strict=True, reason=OVER_THE_LIMIT[domain]))
-    if domain in OVER_THE_LIMIT else domain for domain in domains()])
+@pytest.mark.parametrize("domain", domains())
 def test_a_domains_assets_import_few_names_of_intake(domain):
     names = intake_names(PACKAGE / "defs" / domain / "assets.py")
     assert len(names) <= MOST_INTAKE_NAMES, f"{domain} imports {len(names)} names of lib/intake/: {names}"

@@ -68,7 +68,7 @@ def test_telemetry_under_the_cdn_name_joins_its_match(platform, name, gzipped):
     assert pubg.landing_key(path) == REAL_ID
     assert pubg.telemetry_match(path)[1] == "its name is the match object's telemetry URL"
     assert pubg.LANDING.find(platform).keys() == {REAL_ID}
-    assert pubg.files_by_key(platform, pubg.TELEMETRY) == {REAL_ID: [path]}
+    assert pubg.ARRIVAL.files_by_key(platform, pubg.TELEMETRY) == {REAL_ID: [path]}
 
 
 def test_telemetry_named_after_its_match_joins_it(platform):
@@ -100,7 +100,7 @@ def test_telemetry_that_arrived_before_its_match_object_joins_it_when_it_lands(p
     early = drop(platform, START, "early.jsonl")
     assert pubg.LANDING.find(platform) == {REAL_ID: pubg.LANDING.find(platform)[REAL_ID]}
     excerpt_match_object(platform)
-    assert pubg.files_by_key(platform, pubg.TELEMETRY) == {EXCERPT_MATCH: [early]}
+    assert pubg.ARRIVAL.files_by_key(platform, pubg.TELEMETRY) == {EXCERPT_MATCH: [early]}
 
 
 def test_telemetry_of_no_known_match_is_quarantined_with_the_reason(platform):

@@ -27,19 +27,8 @@ from gamestats_assets.lib.authoring.assets import Publish, PublishMode, declared
 from gamestats_assets.lib.authoring.table_assets import table_assets
 from gamestats_assets.lib.core.inputs import inside
 from gamestats_assets.lib.core.platform import PlatformResource
-from gamestats_assets.lib.erasure.delivered import redact_delivered
-from gamestats_assets.lib.erasure.register import register_path
-from gamestats_assets.lib.intake.discovery import (
-    fingerprint_metadata,
-    keyed_files,
-    landing_files,
-    landing_keys_path,
-    refused_files,
-)
-from gamestats_assets.lib.intake.door import Door
 from gamestats_assets.lib.intake.keyed_files import MatchRun
-from gamestats_assets.lib.intake.landing import FILES, SYNTHETIC, landing_asset, record_sources
-from gamestats_assets.lib.intake.quarantine import Reject, quarantine_file, quarantine_records
+from gamestats_assets.lib.intake.matches_by_kind import MatchesByKind
 from gamestats_assets.lib.intake.synthetic import TournamentSource
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager, row_count_metadata
 from gamestats_assets.lib.lake.read import read_partitions
@@ -95,7 +84,7 @@ def known_matches(landing: Path) -> dict[str, MatchIdentity]:
         return {}
     cached = _KNOWN.get(str(folder))
     if cached is None or cached[0] != stamp:
-        identities = (match_identity(path) for path in landing_files(folder))
+        identities = (match_identity(path) for path in ARRIVAL.listed(folder))
         cached = _KNOWN[str(folder)] = (stamp, {identity.match_id: identity for identity in identities if identity})
     return cached[1]
 
@@ -141,31 +130,32 @@ def telemetry_key(path: Path) -> str | None:
     return telemetry_match(path)[0]
 
 
-LANDING = keyed_files(DOMAIN, pubg_match_partitions, dg.AssetKey([DOMAIN, "landing", "match_files"]),
-                      (MATCHES, TELEMETRY), landing_key)
-"""The matches in landing/pubg/ and the fingerprints of their files."""
+def refusal(kind: str, path: Path) -> str | None:
+    """Why a landing file of `kind` that holds no known match is quarantined: a match object that does not parse,
+    or telemetry no known match claims (`telemetry_match`); None for telemetry a match object landed since claims."""
+    if kind == MATCHES:
+        return identify_match(path)[1] or NOT_A_MATCH
+    found, reason = telemetry_match(path)
+    if found is not None:
+        return None
+    return f"{reason}; drop it again once its match object is in landing/{DOMAIN}/{MATCHES}/"
 
 
-def landing_index(platform: PlatformResource) -> dict[str, list]:
-    """`kind/file name` → [fingerprint, match id] of every landing file, as the discovery last read them."""
-    LANDING.find(platform)
-    path = landing_keys_path(platform.data_dir, DOMAIN)
-    return json.loads(path.read_text()) if path.exists() else {}
-
-
-def files_by_key(platform: PlatformResource, kind: str) -> dict[str, list[Path]]:
-    """Match id → its landing files of `kind` (matches or telemetry). A telemetry file indexed before its
-    match object landed is matched again (`telemetry_key`), so it joins its match's run."""
-    grouped: dict[str, list[Path]] = {}
-    for entry, (_, key) in sorted(landing_index(platform).items()):
-        path = platform.landing_dir(DOMAIN) / entry
-        if not entry.startswith(f"{kind}/"):
-            continue
-        if key is None and kind == TELEMETRY and path.exists():
-            key = telemetry_key(path)
-        if key is not None:
-            grouped.setdefault(key, []).append(path)
-    return grouped
+ARRIVAL = MatchesByKind(
+    domain=DOMAIN, name="match_files", partitions_def=pubg_match_partitions, kinds=(MATCHES, TELEMETRY),
+    key=landing_key, refusal=refusal,
+    counted={MATCHES: "matches_with_match_object", TELEMETRY: "matches_with_telemetry"}, truth="truth",
+    unkeyed=UNKEYED,
+    description="""The landing files of each match of the run: its match object and, once it arrived, its telemetry,
+    matched to its match by content (`telemetry_match`), whatever its name. Files in landing/pubg/ that
+    hold no match, telemetry that belongs to no known match, and entries landing never reads (links, names
+    that are not UTF-8: `refused_files`) are moved to `quarantine/pubg/unkeyed/` with the reason. A file naming a
+    player deleted before it landed is written again without them (`erasure.delivered.redact_delivered`).""",
+)
+"""The arrival of the matches in landing/pubg/ (`lib/intake/matches_by_kind.py`): its discovery `LANDING` (the
+matches and the fingerprints of their files), the asset `landing_match_files`, and the ETL steps of its two kinds of
+files."""
+LANDING, landing_match_files = ARRIVAL.discovery, ARRIVAL.landing
 
 
 DISCOVERY_FOLDER = "discoveries"
@@ -176,7 +166,7 @@ def record_discovery(platform: PlatformResource, match_id: str, discovered_by: s
     """Note in `landing/pubg/discoveries/<match id>.json` which path found the match, unless one already did
     (the first discovery wins: the door keeps the file in place, `lib/intake/door.py`). Written before the match's
     files are, so that no run of the match, whichever sensor requested it, can miss it."""
-    Door.of(platform.data_dir, DOMAIN).land((DISCOVERY_FOLDER, f"{match_id_of(match_id)}.json"), json.dumps(
+    ARRIVAL.land(platform, (DISCOVERY_FOLDER, f"{match_id_of(match_id)}.json"), json.dumps(
         {"match_id": match_id, "discovered_by": discovered_by, "discovered_at": dt.datetime.now(dt.UTC).isoformat()}))
 
 
@@ -240,45 +230,6 @@ def synthetic_tournament(context: dg.AssetExecutionContext, config: SyntheticTou
                                           "lobbies": len(season.plans), "overrides": len(season.overrides)})
 
 
-@landing_asset(DOMAIN, "match_files", partitions_def=pubg_match_partitions)
-def landing_match_files(context: dg.AssetExecutionContext, platform: PlatformResource) -> dg.MaterializeResult:
-    """The landing files of each match of the run: its match object and, once it arrived, its telemetry,
-    matched to its match by content (`telemetry_match`), whatever its name. Files in landing/pubg/ that
-    hold no match, telemetry that belongs to no known match, and entries landing never reads (links, names
-    that are not UTF-8: `refused_files`) are moved to `quarantine/pubg/unkeyed/` with the reason. A file naming a
-    player deleted before it landed is written again without them (`erasure.delivered.redact_delivered`)."""
-    unkeyed = 0
-    for kind in (MATCHES, TELEMETRY):
-        for path, reason in refused_files(platform.landing_dir(DOMAIN) / kind):
-            quarantine_file(platform.quarantine_dir, path, DOMAIN, UNKEYED, reason)
-            unkeyed += 1
-    for entry, (_, key) in landing_index(platform).items():
-        path = platform.landing_dir(DOMAIN) / entry
-        if key is not None or not path.exists():
-            continue
-        if entry.startswith(MATCHES):
-            reason = identify_match(path)[1] or NOT_A_MATCH
-        else:
-            found, reason = telemetry_match(path)
-            if found is not None:
-                continue
-            reason += f"; drop it again once its match object is in landing/{DOMAIN}/{MATCHES}/"
-        quarantine_file(platform.quarantine_dir, path, DOMAIN, UNKEYED, reason)
-        unkeyed += 1
-    redacted = sum(redact_delivered(Path(platform.data_dir), DOMAIN, register_path(platform.data_dir),
-                                    platform.landing_dir(DOMAIN) / kind) for kind in (MATCHES, TELEMETRY))
-    match_files, telemetry_files = files_by_key(platform, MATCHES), files_by_key(platform, TELEMETRY)
-    found = {key: (len(match_files.get(key, [])), len(telemetry_files.get(key, []))) for key in context.partition_keys}
-    truth = platform.landing_dir(DOMAIN) / "truth"
-    sources = {key: SYNTHETIC if inside(truth, f"{key}.json").exists() else FILES for key in context.partition_keys}
-    return dg.MaterializeResult(metadata={
-        **fingerprint_metadata(LANDING, platform, context.partition_keys), **record_sources(DOMAIN, sources),
-        "matches_with_match_object": sum(1 for m, _ in found.values() if m),
-        "matches_with_telemetry": sum(1 for _, t in found.values() if t),
-        "files_quarantined": unkeyed, "files_without_deleted_players": redacted,
-    })
-
-
 MATCH_TABLES = {"matches": MATCH_SCHEMA, "participants": PARTICIPANT_SCHEMA, "rosters": ROSTER_SCHEMA}
 MATCH_TABLE_GRAIN = {"matches": "match (match_id)", "participants": "match and participant (match_id, account_id)",
                      "rosters": "match and roster (match_id, roster_id)"}
@@ -287,44 +238,37 @@ MATCH_TABLE_PUBLISH = {"matches": declared_metadata(DOMAIN, "matches", Publish(
 """`pubg.matches` takes each match once: the first discovery path to publish it wins."""
 
 
-@dg.multi_asset(
-    outs={name: dg.AssetOut(key=[DOMAIN, "etl", name], io_manager_key="lake", kinds={"delta"},
-                            metadata={"partition_column": "match_id", **MATCH_TABLE_PUBLISH.get(name, {})},
-                            description=f"The match objects' {name}: one row per {MATCH_TABLE_GRAIN[name]}.")
-          for name in MATCH_TABLES},
-    partitions_def=pubg_match_partitions, backfill_policy=dg.BackfillPolicy.single_run(), group_name=DOMAIN,
-    deps=[landing_match_files], can_subset=True,
-)
-def etl_match_objects(context: dg.AssetExecutionContext, platform: PlatformResource,
-                      lake: dg.ResourceParam[DeltaLakeIOManager]):
+@ARRIVAL.etl(MATCHES, {
+    name: dg.AssetOut(key=[DOMAIN, "etl", name], io_manager_key="lake", kinds={"delta"},
+                      metadata={"partition_column": "match_id", **MATCH_TABLE_PUBLISH.get(name, {})},
+                      description=f"The match objects' {name}: one row per {MATCH_TABLE_GRAIN[name]}.")
+    for name in MATCH_TABLES})
+def etl_match_objects(context: dg.AssetExecutionContext, platform: PlatformResource, lake: DeltaLakeIOManager,
+                      run: MatchRun):
     """Each match object parsed once into its match, participants and rosters. `matches` also records
     `discovered_by`, the path that found the match first (`first_discovery`: landing, api or
     tournament), and `discovery_priority`, the run priority of that path (`transforms.discovery`). A match
     object that does not parse is quarantined with the reason and the match gets no rows; a match whose files
     were retired (`lib/intake/keyed_files.py`) keeps its rows as the lake holds them."""
     frames = {name: [] for name in MATCH_TABLES}
-    run = MatchRun.start(platform.data_dir, DOMAIN, MATCHES, context.partition_keys, files_by_key(platform, MATCHES))
     for key in context.partition_keys:
         for path in run.files.get(key, [])[:1]:
             try:
                 parsed = read_match(path)
             except PubgFormatError as error:
-                quarantine_file(platform.quarantine_dir, path, DOMAIN, key, str(error))
+                ARRIVAL.quarantine(platform, path, key, str(error))
                 continue
             frames["matches"].append(parsed.match)
             frames["participants"].append(parsed.participants)
             frames["rosters"].append(parsed.rosters)
             run.parsed(key, [path], parsed.match["created_at"].dt.date().cast(pl.String).item())
-    selected = context.op_execution_context.selected_output_names
-    for name in selected:
+    for name in context.op_execution_context.selected_output_names:
         held = [lake_rows(lake, name, run.kept, list(MATCH_TABLES[name]))] if run.kept else []
         frame = pl.concat([*frames[name], *held]) if frames[name] or held else pl.DataFrame(schema=MATCH_TABLES[name])
         if name == "matches":
             found_by = [first_discovery(platform, key) for key in frame["match_id"]]
             frame = with_discovery(frame, found_by)
         yield dg.Output(frame, output_name=name)
-    if set(selected) == set(MATCH_TABLES):
-        run.confirm()
 
 
 def lake_rows(lake: DeltaLakeIOManager, name: str, keys: list[str], columns: list[str]) -> pl.DataFrame:
@@ -360,11 +304,10 @@ def parse_landed_telemetry(platform: PlatformResource, key: str, path: Path) -> 
     try:
         parsed = read_telemetry(path, match_id=key)
     except PubgFormatError as error:
-        quarantine_file(platform.quarantine_dir, path, DOMAIN, key, str(error))
+        ARRIVAL.quarantine(platform, path, key, str(error))
         return None, {"match_id": key, "file": path.name, "status": "failed", "events": 0, "complete": False,
                       "reason": f"telemetry quarantined: {error}"}
-    quarantine_records(platform.quarantine_dir, [Reject(path.name, r.line, r.reason, r.raw) for r in parsed.rejected],
-                       DOMAIN, key, TELEMETRY)
+    ARRIVAL.quarantine_lines(platform, path, parsed.rejected, key, TELEMETRY)
     counts = dict(parsed.event_counts.select("event_type", "events").iter_rows())
     reason = f"{len(parsed.rejected)} lines not JSON, quarantined" if parsed.rejected else None
     return parsed, {"match_id": key, "file": path.name, "status": "parsed", "reason": reason,
@@ -377,17 +320,14 @@ def missing_telemetry(key: str) -> dict:
             "reason": f"no telemetry file of the match in landing/{DOMAIN}/{TELEMETRY}/"}
 
 
-@dg.multi_asset(
-    outs={name: dg.AssetOut(key=[DOMAIN, "etl", f"telemetry_{name}"], io_manager_key="lake", kinds={"delta"},
-                            metadata={"partition_column": "match_id"},
-                            description=f"Telemetry {name} of each match (see sources.pubg.telemetry): one row per "
-                            + TELEMETRY_GRAIN.get(name, "event (match_id, event_index)"))
-          for name in TELEMETRY_TABLES},
-    partitions_def=pubg_match_partitions, backfill_policy=dg.BackfillPolicy.single_run(), group_name=DOMAIN,
-    deps=[landing_match_files], can_subset=True,
-)
-def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource,
-                  lake: dg.ResourceParam[DeltaLakeIOManager]):
+@ARRIVAL.etl(TELEMETRY, {
+    name: dg.AssetOut(key=[DOMAIN, "etl", f"telemetry_{name}"], io_manager_key="lake", kinds={"delta"},
+                      metadata={"partition_column": "match_id"},
+                      description=f"Telemetry {name} of each match (see sources.pubg.telemetry): one row per "
+                      + TELEMETRY_GRAIN.get(name, "event (match_id, event_index)"))
+    for name in TELEMETRY_TABLES})
+def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource, lake: DeltaLakeIOManager,
+                  run: MatchRun):
     """Each match's telemetry parsed once into a frame per event table; events no table reads, and events
     whose fields are not as documented, are kept raw in `telemetry_other_events`; `telemetry_event_counts`
     counts every event by type; `telemetry_files` says per match what became of its telemetry (parsed,
@@ -407,7 +347,6 @@ def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource,
                   OTHER_EVENTS: pl.DataFrame(schema=OTHER_EVENTS_SCHEMA)})
     metadata = {name: context.assets_def.specs_by_key[etl(f"telemetry_{name}")].metadata for name in BATCHED_TABLES}
     keys = context.partition_keys
-    run = MatchRun.start(platform.data_dir, DOMAIN, TELEMETRY, keys, files_by_key(platform, TELEMETRY))
     kept = set(run.kept)
     for first in range(0, len(keys), OTHER_EVENTS_BATCH):
         batch = keys[first:first + OTHER_EVENTS_BATCH]
@@ -446,8 +385,6 @@ def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource,
                                                  "dagster/uri": lake.table_uri(etl(f"telemetry_{name}"))})
         elif name in selected:
             yield dg.Output(pl.concat(held[name]) if held[name] else empty[name], output_name=name)
-    if selected == set(TELEMETRY_TABLES):
-        run.confirm()
 
 
 def etl(name: str) -> dg.AssetKey:

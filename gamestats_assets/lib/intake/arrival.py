@@ -7,6 +7,8 @@ checks, and names the retention of its files (`retention.py`).
   several ETL tables at once (`etl_day.run_etl`); retired file by file.
 - `DaysWhole` (`days_whole.py`): day-keyed files read a day whole, one synthetic file a day, every day of a run
   streamed in one write (`etl_day.write_days_whole`); retired a day at a time.
+- `MatchesByKind` (`matches_by_kind.py`): one partition per match, its files of several kinds keyed to it by their
+  content, an ETL step per kind (`keyed_files.MatchRun`); retired a match at a time.
 
 Every strategy runs the ETL record's sequence through `etl_day.py` or `keyed_files.py`, never the domain."""
 
