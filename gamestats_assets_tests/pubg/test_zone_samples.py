@@ -151,7 +151,10 @@ EXPECTED = {
 """(account, sample_s) → x_m, y_m, distance to the white circle's centre in metres, inside it, inside the blue one."""
 
 
-def test_a_planted_telemetry_gives_the_zones_of_each_state_and_the_lake_keeps_the_tracked_players_only(platform_env):
+def test_a_planted_telemetry_gives_the_zones_of_each_state_and_the_lake_keeps_the_tracked_players_only(
+        data_dir, module_pg_url, monkeypatch):
+    monkeypatch.setenv("GAMESTATS_PG_URL", module_pg_url)  # a database of its own: the session's holds other matches
+    platform_env = data_dir
     lines = "\n".join(json.dumps(event) for event in PLANTED) + "\n"
     assert by_hand(PLANTED).keys() == EXPECTED.keys()
     for (account, sample), (x, y, distance, inside_white, inside_blue) in EXPECTED.items():
