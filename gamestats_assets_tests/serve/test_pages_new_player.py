@@ -1,0 +1,184 @@
+"""A new player in headless Chromium, end to end against a running `gamestats serve` over a real run's Rocket League
+day, with Steam sign-in played by a local server in Steam's OpenID shape: "Sign in with Steam" as the SteamID64 of a
+player of a real ranked game, back on the page signed in, consent, the game's raw replay uploaded from the page,
+its day run by Dagster on the platform's instance (no daemon runs beside the server: the page says so), followed
+to its analysis, everything held about them downloaded (the zip holds the replay), the account deleted with its
+confirm step; then their id and name are nowhere: landing, lake, state, PostgreSQL, nor any text of Dagster's
+instance (events, runs and their tags, ticks) or file of its folder."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+from pathlib import Path
+
+import dagster as dg
+import psycopg
+import pytest
+
+from gamestats_assets.definitions import build_definitions
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.deploy.instance import prepare
+from gamestats_assets.lib.erasure.instance_texts import forms, text_columns
+from gamestats_assets.lib.publish.postgres import DAGSTER_SCHEMA
+from gamestats_assets.sources.replays.header import read_header_alone
+from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
+from gamestats_assets_tests.serve.chromium import PHONE, Browser
+from gamestats_assets_tests.serve.leftovers import anywhere, in_files
+from gamestats_assets_tests.serve.pages import SCREENSHOTS, at_phone_width, browser, check, clean_load, cut_elements
+from gamestats_assets_tests.serve.platforms import SteamOpenId
+from gamestats_assets_tests.serve.platforms import served as platform_served
+from gamestats_assets_tests.serve.running import landed_upload, serving
+
+pytestmark = pytest.mark.long
+
+REPLAY = Path(__file__).parents[1] / "fixtures" / "rocketleague" / "replays" / "2114.replay"
+"""A real ranked doubles game of four Steam players (its origin and licence in `SOURCES.md`)."""
+HEADER = read_header_alone(REPLAY)
+PLAYER = HEADER.players[0]
+"""The player who signs in: the first of the game, by the SteamID64 the replay names them by."""
+BAR = "document.getElementById('sign-in-bar')?.dataset.state"
+
+
+def settings_env(data_dir: Path, pg_url: str) -> dict[str, str]:
+    return {"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": pg_url}
+
+
+@pytest.fixture(scope="module")
+def site(chromium, rocket_day):
+    """The running server (Steam sign-in at the local Steam), a browser, and the platform's Dagster instance (its
+    storage in the server's PostgreSQL, as `gamestats serve` prepared it) with what runs a day of the rocket
+    assets on it."""
+    data_dir, pg_url = rocket_day["data_dir"], rocket_day["pg_url"]
+    steam = SteamOpenId(steam_id=PLAYER.player_id)
+    with platform_served(steam) as steam_base:
+        steam.endpoint = f"{steam_base}/openid/login"
+        env = {**settings_env(data_dir, pg_url), "GAMESTATS_API_REQUESTS_PER_MINUTE": "100000",
+               "GAMESTATS_STEAM_SIGN_IN": "true", "GAMESTATS_STEAM_OPENID_ENDPOINT": steam.endpoint}
+        with serving(env) as server, browser() as page, pytest.MonkeyPatch.context() as patch:
+            for name, value in {**settings_env(data_dir, pg_url), "GAMESTATS_USERS": "200",
+                                "DAGSTER_HOME": "", "GAMESTATS_DAGSTER_PG_URL": ""}.items():
+                patch.setenv(name, value)
+            prepare(Settings.from_env())
+            defs = build_definitions(Settings.from_env())
+            with dg.DagsterInstance.get() as instance:
+                def run_day(day: str) -> None:
+                    """`day` of the rocket assets and the tables over every day, as the daemon runs a landed file's
+                    day, on the platform's instance."""
+                    run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=day)
+                    run(defs, rocket_keys(defs, partitioned=False), instance)
+
+                yield {"base": server.base, "page": page, "data_dir": data_dir, "pg_url": pg_url, "run_day": run_day,
+                       "downloads": data_dir.parent / "downloads"}
+        assert "Traceback" not in server.output, server.output
+
+
+def dagster_texts_naming(pg_url: str, needles: list[str]) -> list[str]:
+    """`table.column` of every text of Dagster's schema (events, runs and their tags, ticks, backfills) holding any
+    form of `needles` (as it is, JSON-escaped, escaped twice)."""
+    found = []
+    with psycopg.connect(pg_url) as conn:
+        columns = text_columns(conn, DAGSTER_SCHEMA)
+        assert {"event_logs", "runs", "run_tags", "job_ticks"} <= {table for table, _ in columns}
+        for table, column in columns:
+            (count,) = conn.execute(
+                f'SELECT count(*) FROM "{DAGSTER_SCHEMA}"."{table}" t WHERE EXISTS '
+                f'(SELECT FROM unnest(%s::text[]) f WHERE strpos(t."{column}", f) > 0)', (forms(needles),)).fetchone()
+            if count:
+                found.append(f"{table}.{column}")
+    return found
+
+
+def text(page: Browser, selector: str) -> str:
+    return page.evaluate(f"document.querySelector({selector!r})?.innerText || ''")
+
+
+def downloaded(folder: Path, name: str, seconds: float = 60) -> bytes:
+    """The file `name` the browser saved into `folder`, once whole."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        path = folder / name
+        if path.exists() and not list(folder.glob("*.crdownload")):
+            return path.read_bytes()
+        time.sleep(0.2)
+    raise AssertionError(f"{name} not downloaded into {folder} within {seconds} s: {list(folder.iterdir())}")
+
+
+def test_a_new_player_signs_in_consents_uploads_exports_and_deletes_and_is_left_nowhere(site, request):
+    base, page, data_dir, pg_url = site["base"], site["page"], site["data_dir"], site["pg_url"]
+    needles = [PLAYER.player_id, PLAYER.name]
+    match = HEADER.match_id.lower()
+    assert anywhere(data_dir, pg_url, needles) == [] and dagster_texts_naming(pg_url, needles) == [], \
+        "the player is new here"
+    with check(page, request):
+        clean_load(page, f"{base}/player.html")
+        page.wait_for(f"{BAR} === 'signed-out'")
+        page.evaluate("document.getElementById('sign-in-steam').click()")
+        page.wait_for(f"location.pathname === '/player.html' && {BAR} === 'signed-in'")
+        page.ready()
+        said = text(page, "#signed-in-as")
+        assert said.endswith(f" (steam:{PLAYER.player_id})"), said
+        account = said.removeprefix("Signed in as ").split(" ")[0]
+        assert account.startswith("player-")
+
+        page.wait_for("document.getElementById('consent-dialog')?.open")
+        assert "Nothing of yours is stored until you consent." in text(page, "#your-data-panel")
+        page.evaluate("document.getElementById('consent-give').click()")
+        page.wait_for("!!document.getElementById('profile-form')")
+        assert f"steam:{PLAYER.player_id}" in text(page, "#profile-form")
+        assert text(page, "#upload-who") == "Signed in with your platform account."
+        with at_phone_width(page, "new_player_signed_in_phone"):
+            page.wait_for(f"document.documentElement.scrollWidth <= {PHONE[0] + 1}", seconds=10)
+        assert cut_elements(page) == []
+
+        node = page.call("DOM.querySelector", nodeId=page.call("DOM.getDocument")["root"]["nodeId"],
+                         selector="#upload-file")["nodeId"]
+        page.call("DOM.setFileInputFiles", nodeId=node, files=[str(REPLAY)])
+        page.evaluate("document.getElementById('upload-send').click()")
+        page.wait_for("document.getElementById('upload').dataset.pipeline === 'stopped'")
+        assert text(page, "#upload-status").startswith("Saved, but the pipeline is not running")
+        site["run_day"](landed_upload(data_dir, match).parent.name)
+        page.wait_for("document.getElementById('upload').dataset.status === 'processed'", seconds=60)
+        assert text(page, "#upload-status").startswith("Served")
+        href = page.evaluate("document.getElementById('upload-analysis').getAttribute('href')")
+        assert href == f"replay.html?id={match}"
+        clean_load(page, f"{base}/{href}")
+        assert PLAYER.name in text(page, "#teams")
+        page.screenshot(SCREENSHOTS / "rocket" / "new_player_replay.png")
+        assert dagster_texts_naming(pg_url, needles), "the day's run recorded the player in Dagster's instance"
+        assert anywhere(data_dir, pg_url, needles)
+
+        clean_load(page, f"{base}/player.html")
+        page.wait_for("!!document.getElementById('export-link')")
+        site["downloads"].mkdir()
+        page.send("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(site["downloads"]))
+        page.evaluate("document.getElementById('export-link').click()")
+        archive = zipfile.ZipFile(io.BytesIO(downloaded(site["downloads"], "your-data.zip")))
+        data = json.loads(archive.read("data.json"))
+        (replay,) = [held["path"] for held in data["files"] if held["path"].endswith(".replay")]
+        assert archive.read(f"files/{replay}") == REPLAY.read_bytes()
+        assert data["account_rows"]["gamestats_api.accounts"][0]["name"] == account
+        assert any(row["player_id"] == PLAYER.player_id for row in data["published"]["rocket.player_stats"])
+
+        page.evaluate("document.getElementById('account-delete').click()")
+        page.wait_for("document.getElementById('account-delete-dialog').open")
+        page.evaluate("document.getElementById('account-delete-name').value = 'someone-else'")
+        page.evaluate("document.getElementById('account-delete-confirm').click()")
+        page.wait_for("document.getElementById('your-data-status').innerText.includes('nothing deleted')")
+        assert anywhere(data_dir, pg_url, needles)
+        page.evaluate(f"document.getElementById('account-delete-name').value = {account!r}")
+        page.evaluate("document.getElementById('account-delete-confirm').click()")
+        page.wait_for("document.getElementById('your-data-status')?.innerText === 'Your account and data are deleted.'",
+                      seconds=600)
+        assert not page.errors
+        clean_load(page, f"{base}/player.html")
+        page.wait_for(f"{BAR} === 'signed-out'")
+
+    assert anywhere(data_dir, pg_url, needles) == []
+    assert dagster_texts_naming(pg_url, needles) == []
+    assert in_files(data_dir / "dagster", needles) == [], "nor the instance's folder (its compute logs)"
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT player_ids, revoked_at IS NOT NULL FROM gamestats_api.accounts WHERE name = %s",
+                            (account,)).fetchone() == ([], True)
