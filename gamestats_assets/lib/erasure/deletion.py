@@ -45,12 +45,11 @@ import psycopg
 from deltalake.exceptions import CommitFailedError
 from psycopg import sql
 
-from gamestats_assets.lib.core.inputs import read_content
 from gamestats_assets.lib.core.landing_records import ahead_path
 from gamestats_assets.lib.core.state_files import state_path
 from gamestats_assets.lib.erasure.instance import erase_from_instance
 from gamestats_assets.lib.erasure.lake import domain_tables, erase_from_lake, names_in_lake
-from gamestats_assets.lib.erasure.landing import PlayersOf, Redaction, erase_from_landing, files_of, holds, is_text
+from gamestats_assets.lib.erasure.landing import PlayersOf, Redaction, erase_from_landing, files_naming
 from gamestats_assets.lib.erasure.postgres import erase_from_postgres, text_columns
 from gamestats_assets.lib.erasure.register import Identity, deleted_ids, enter, id_digest, register_key, register_path
 from gamestats_assets.lib.publish.postgres import connect
@@ -124,15 +123,8 @@ def in_postgres(pg_url: str, domain: str, identity: Identity, player_id: str) ->
 
 
 def in_files(data_dir: Path, domain: str, player_id: str, players_of: PlayersOf) -> bool:
-    """Whether a landing or quarantine file of `domain` names `player_id`."""
-    needles = (player_id.encode(), json.dumps(player_id)[1:-1].encode())
-    for root in ("landing", "quarantine"):
-        for path in files_of(data_dir / root / domain):
-            if is_text(path) and any(needle in read_content(path) for needle in needles):
-                return True
-            if not is_text(path) and holds(path, player_id, players_of):
-                return True
-    return False
+    """Whether a landing or quarantine file of `domain` names `player_id` (`files_naming`)."""
+    return next(files_naming(data_dir, domain, player_id, players_of), None) is not None
 
 
 def check_held(data_dir: Path, lake_root: str, pg_url: str, domain: str, identity: Identity, player_id: str,

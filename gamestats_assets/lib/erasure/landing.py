@@ -8,14 +8,17 @@ their token: a string equal to their id becomes the token, and so do their names
 "id"}`), wherever they are written (a replay's title too).
 The games stay, so every other player's figures stay. A file of a format that cannot be rewritten (a raw replay,
 whose sections carry checksums) is retired from landing when `players_of` says it holds them: removed, its rows kept
-under the token (`landing_records.retire`); such a file in quarantine is deleted."""
+under the token (`landing_records.retire`); such a file in quarantine is deleted.
+
+Which files those are is `files_naming`'s, the one finder of a player's files: the deletion acts on them and a
+player's export (`GET /api/v1/users/export`) gives them."""
 
 from __future__ import annotations
 
 import gzip
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,11 +125,8 @@ def write_documents(path: Path, raw: bytes, parsed: list[Any], lines: bool) -> N
 
 
 def rewrite(path: Path, redaction: Redaction) -> bool:
-    """Write `path` again without the player when it names them (in its own compression); whether it did."""
-    content = read_content(path)
-    player_id = redaction.player_id
-    if player_id.encode() not in content and json.dumps(player_id)[1:-1].encode() not in content:
-        return False
+    """Write `path`, a text file naming the player (`names_player`), again without them (in its own compression);
+    whether it did (a file that is not JSON: no)."""
     try:
         parsed, lines, raw = documents_of(path)
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -162,6 +162,33 @@ def files_of(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()) if folder.is_dir() else []
 
 
+def names_player(path: Path, player_id: str, players_of: PlayersOf) -> bool:
+    """Whether the file at `path` names `player_id`: a text file (`is_text`) holding it as written (plainly or
+    escaped as in a JSON string), once gunzipped; a binary one whose players `players_of` reads holding it."""
+    if not is_text(path):
+        return holds(path, player_id, players_of)
+    content = read_content(path)
+    return player_id.encode() in content or json.dumps(player_id)[1:-1].encode() in content
+
+
+def landing_folders(data_dir: Path, domain: str) -> list[Path]:
+    """The folders of `landing/<domain>/` (a day's, `matches`, `telemetry`, the waiting `.uploads`...)."""
+    landing = data_dir / "landing" / domain
+    return sorted(p for p in landing.iterdir() if p.is_dir()) if landing.is_dir() else []
+
+
+def named_in(folder: Path, player_id: str, players_of: PlayersOf) -> list[Path]:
+    """The files under `folder` naming `player_id` (`names_player`), in order."""
+    return [path for path in files_of(folder) if names_player(path, player_id, players_of)]
+
+
+def files_naming(data_dir: Path, domain: str, player_id: str, players_of: PlayersOf) -> Iterator[Path]:
+    """Every file of `domain` naming `player_id`: those of its landing folders (`landing_folders`), then those of
+    `quarantine/<domain>/`; what the deletion rewrites or retires, and what a player's export holds."""
+    for folder in [*landing_folders(data_dir, domain), data_dir / "quarantine" / domain]:
+        yield from named_in(folder, player_id, players_of)
+
+
 def keep_manifest_stamps(data_dir: Path, domain: str, day: str, folder: Path, rewritten: list[Path]) -> None:
     """A generated day's manifest follows the generated files rewritten, so that they still count as generated."""
     manifest = state_path(data_dir, "generated", domain, f"{day}.json")
@@ -182,22 +209,17 @@ def erase_from_landing(data_dir: Path, redaction: Redaction, players_of: Players
     domain, player_id = redaction.domain, redaction.player_id
     counts = {"landing_files_rewritten": 0, "landing_files_retired": 0, "quarantine_files_rewritten": 0,
               "quarantine_files_deleted": 0}
-    landing = data_dir / "landing" / domain
-    for folder in sorted(p for p in landing.iterdir() if p.is_dir()) if landing.is_dir() else []:
-        rewritten, binary = [], []
-        for path in files_of(folder):
-            if is_text(path):
-                if rewrite(path, redaction):
-                    rewritten.append(path)
-            elif holds(path, player_id, players_of):
-                binary.append(path)
+    for folder in landing_folders(data_dir, domain):
+        named = named_in(folder, player_id, players_of)
+        rewritten = [path for path in named if is_text(path) and rewrite(path, redaction)]
         keep_manifest_stamps(data_dir, domain, folder.name, folder, rewritten)
         counts["landing_files_rewritten"] += len(rewritten)
-        counts["landing_files_retired"] += retire(data_dir, domain, folder.name, folder, binary)
-    for path in files_of(data_dir / "quarantine" / domain):
+        counts["landing_files_retired"] += retire(data_dir, domain, folder.name, folder,
+                                                  [path for path in named if not is_text(path)])
+    for path in named_in(data_dir / "quarantine" / domain, player_id, players_of):
         if is_text(path):
             counts["quarantine_files_rewritten"] += rewrite(path, redaction)
-        elif holds(path, player_id, players_of):
+        else:
             path.unlink()
             counts["quarantine_files_deleted"] += 1
     return counts

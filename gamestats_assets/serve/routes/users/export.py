@@ -1,7 +1,9 @@
 """A player's export (`GET /api/v1/users/export`): every row held about them as JSON (their account and every row
-referring to it, their consents, their profile opened, the published rows naming their ids) with the list of their
-files in landing (raw replays, imports, training sessions, stated ranks); and the same as a zip
-(`/users/export/archive`): `data.json` and the files under `files/`, by their place in landing."""
+referring to it, their consents, their profile opened, the published rows naming their ids) with the list of the
+landing and quarantine files of every domain naming their ids, found as the deletion finds them (`own_files`: raw
+replays, imports, training sessions, stated ranks, PUBG match and telemetry files, LoL matches and timelines); and
+the same as a zip (`/users/export/archive`): `data.json` and the files as stored under `files/`, by their place in
+the data folder."""
 
 from __future__ import annotations
 
@@ -29,9 +31,10 @@ from gamestats_assets.serve.routes.users.common import PREFIX, TAGS, Holder
 
 router = APIRouter(prefix=PREFIX, tags=TAGS)
 
-File = shape("ExportedFile", "A file of the player's held in landing (a raw replay, a JSON or JSON lines file)",
-               path=field(str, "its place under the data folder"), bytes=field(int, "its size"),
-               sha256=field(str, "its SHA-256"))
+File = shape("ExportedFile", "A file naming the player held in landing or quarantine (a raw replay, a JSON or JSON "
+             "lines file, gzipped or not)",
+             path=field(str, "its place under the data folder (`landing/<domain>/...`, `quarantine/<domain>/...`)"),
+             bytes=field(int, "its size as stored"), sha256=field(str, "the SHA-256 of its bytes as stored"))
 Profile = shape("ExportedProfile", "The profile as kept, its sealed fields opened",
                 display_name=field(str | None, "the name shown"),
                 email=field(str | None, "the email (null: none, or no configured secret key opens it)"),
@@ -44,7 +47,8 @@ Export = shape("UserExport", "Every row and file held about a player", account=f
                                   "`gamestats_api` referring to it (hashes and sealed fields left out)"),
                profile=field(Profile | None, "the profile, opened"),
                published=field(dict[str, list[dict[str, Any]]], "`schema.table` → the published rows naming them"),
-               files=field(list[File], "their files in landing (in the archive under `files/`, by their place)"))
+               files=field(list[File], "the landing and quarantine files of every domain naming their ids (in the "
+                                           "archive as stored, under `files/`, by their place)"))
 ZIP = {200: {"content": {"application/zip": {}}, "description": "`data.json` (the export) and `files/<place>`"}}
 
 
@@ -62,21 +66,23 @@ def gathered(settings, sealer: Sealer, who) -> dict:
         "ballchasing_key": sealer.opened(profile["ballchasing_key_sealed"])}
     return {"account": who.name, "exported_at": dt.datetime.now(dt.UTC), "player_ids": ids, "account_rows": rows,
             "profile": opened, "published": published,
-            "files": [{"path": str(path.relative_to(settings.data_dir)), "bytes": path.stat().st_size,
+            "files": [{"path": path.relative_to(settings.data_dir).as_posix(), "bytes": path.stat().st_size,
                        "sha256": hashlib.sha256(path.read_bytes()).hexdigest()} for path in files]}
 
 
 @router.get("/export", response_model=Export, summary="Every row held about you, as JSON")
 async def export(settings: SettingsDep, sealer: SealerDep, who: Holder) -> dict:
     """The account's rows, consents and sessions, its profile opened, the published rows naming its player ids,
-    and the list of its files in landing (the files themselves are in `/users/export/archive`)."""
+    and the list of the landing and quarantine files naming them, of every domain (the files themselves are in
+    `/users/export/archive`)."""
     return await run_in_threadpool(gathered, settings, sealer, who)
 
 
 @router.get("/export/archive", response_class=Response, responses=ZIP,
             summary="Every row and file held about you, as a zip")
 async def archive(settings: SettingsDep, sealer: SealerDep, who: Holder) -> Response:
-    """A zip of `data.json` (the export) and each file of theirs under `files/`, by its place in landing."""
+    """A zip of `data.json` (the export) and each file naming them as stored (a gzipped one gzipped) under
+    `files/`, by its place in the data folder."""
 
     def zipped() -> bytes:
         found = gathered(settings, sealer, who)
