@@ -175,6 +175,10 @@ def test_a_new_player_signs_in_consents_uploads_exports_and_deletes_and_is_left_
         assert not page.errors
         clean_load(page, f"{base}/player.html")
         page.wait_for(f"{BAR} === 'signed-out'")
+        clean_load(page, f"{base}/{href}")
+        teams = text(page, "#teams")
+        assert PLAYER.name not in teams and all(p.name in teams for p in HEADER.players[1:]), teams
+        page.screenshot(SCREENSHOTS / "rocket" / "new_player_replay_after_deletion.png")
 
     assert anywhere(data_dir, pg_url, needles) == []
     assert dagster_texts_naming(pg_url, needles) == []
