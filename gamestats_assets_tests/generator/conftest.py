@@ -42,19 +42,23 @@ def rpg_events(rpg_days, rpg_rules):
 def model_server():
     """A model on 127.0.0.1 answering in the OpenAI or Anthropic shape: (base URL ending in /v1, its handler class,
     whose `replies` are queued and `requests` recorded)."""
-    from .servers import RecordedModel, served
+    from gamestats_assets_tests.loopback import serving
+
+    from .servers import RecordedModel
 
     RecordedModel.replies, RecordedModel.requests = [], []
-    for url in served(RecordedModel):
+    with serving(RecordedModel) as url:
         yield f"{url}/v1", RecordedModel
 
 
 @pytest.fixture
 def receiver():
     """A ThinkingData receiver on 127.0.0.1: (its address, its handler class keeping the events it took)."""
-    from .servers import Receiver, served
+    from gamestats_assets_tests.loopback import serving
+
+    from .servers import Receiver
 
     Receiver.events, Receiver.requests, Receiver.accepted = [], 0, 0
     Receiver.reset()
-    for url in served(Receiver):
+    with serving(Receiver) as url:
         yield url, Receiver

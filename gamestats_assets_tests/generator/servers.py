@@ -3,11 +3,11 @@ ThinkingData receiver."""
 
 import gzip
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+
+from gamestats_assets_tests.loopback import Quiet
 
 
-class RecordedModel(BaseHTTPRequestHandler):
+class RecordedModel(Quiet):
     """Replies with queued texts in the OpenAI or Anthropic response shape, recording each request."""
 
     replies: list[str] = []
@@ -24,35 +24,10 @@ class RecordedModel(BaseHTTPRequestHandler):
         else:
             payload = {"id": "msg_1", "type": "message", "role": "assistant", "model": body["model"],
                        "content": [{"type": "text", "text": text}], "stop_reason": "end_turn"}
-        encoded = json.dumps(payload).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(encoded)))
-        self.end_headers()
-        self.wfile.write(encoded)
-
-    def log_message(self, *args):
-        pass
+        self.answer(200, json.dumps(payload).encode())
 
 
-def serve(handler):
-    """`handler` served on 127.0.0.1 in a thread: (server, its base URL)."""
-    server = HTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}"
-
-
-def served(handler):
-    """`handler` on 127.0.0.1 for the length of a test: yields its base URL."""
-    server, url = serve(handler)
-    try:
-        yield url
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class Receiver(BaseHTTPRequestHandler):
+class Receiver(Quiet):
     """A ThinkingData receiver: takes gzipped JSON arrays at `/sync_server` for APP ID `app_id` and answers
     `{"code": 0}`, keeping every event; `down_after` accepted batches on it answers 503 until reset, and the
     requests numbered in `drop` (from 1) or `fail` are cut off or answered 500 before they are read as taken."""
@@ -87,12 +62,4 @@ class Receiver(BaseHTTPRequestHandler):
         self._answer(200, {"code": 0})
 
     def _answer(self, status, payload):
-        encoded = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(encoded)))
-        self.end_headers()
-        self.wfile.write(encoded)
-
-    def log_message(self, *args):
-        pass
+        self.answer(status, json.dumps(payload).encode())

@@ -7,8 +7,6 @@ answers (not among the recordings) are written here in the documented account-v1
 
 import datetime as dt
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import dagster as dg
@@ -24,6 +22,7 @@ from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.sources.riot import ddragon
 from gamestats_assets.sources.riot.client import DataDragonClient, RiotClient, land_player_games, region_of
 from gamestats_assets.sources.riot.parse import parse_folder
+from gamestats_assets_tests.loopback import Quiet, serving
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "riot"
 MATCH_ID = "JP1_323466834"
@@ -31,7 +30,7 @@ PUUID = json.loads((FIXTURES / "match_v5_ranked.json").read_text())["metadata"][
 GAME_DAY = "2021-08-16"
 
 
-class RecordedRiot(BaseHTTPRequestHandler):
+class RecordedRiot(Quiet):
     """Answers like asia.api.riotgames.com for one player and one game; counts requests; wants the key."""
 
     requests: list[str] = []
@@ -54,27 +53,14 @@ class RecordedRiot(BaseHTTPRequestHandler):
             return self.answer(404, b'{"status": {"message": "Data not found", "status_code": 404}}')
         self.answer(200, routes[path])
 
-    def answer(self, status: int, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
 
 @pytest.fixture
 def riot(monkeypatch):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), RecordedRiot)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     RecordedRiot.requests = []
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    monkeypatch.setenv("GAMESTATS_RIOT_BASE_URL", url)
-    monkeypatch.setenv("GAMESTATS_RIOT_API_KEY", "test-key")
-    yield url
-    server.shutdown()
+    with serving(RecordedRiot) as url:
+        monkeypatch.setenv("GAMESTATS_RIOT_BASE_URL", url)
+        monkeypatch.setenv("GAMESTATS_RIOT_API_KEY", "test-key")
+        yield url
 
 
 def test_riot_id_to_landing_files_that_parse(riot, tmp_path):
@@ -135,7 +121,7 @@ def test_a_newly_tracked_summoner_is_backfilled(riot, platform_env, pg_url, monk
     assert json.loads(result.cursor) == ["JP1/Faker Jr#JP1"]
 
 
-class RecordedDataDragon(BaseHTTPRequestHandler):
+class RecordedDataDragon(Quiet):
     """Answers like ddragon.leagueoflegends.com: the released versions (a list, newest first, in the documented
     shape) and the recorded English item.json, champion.json, runesReforged.json and summoner.json of 14.10.1."""
 
@@ -152,20 +138,15 @@ class RecordedDataDragon(BaseHTTPRequestHandler):
         type(self).requests.append(self.path)
         body = self.ROUTES.get(self.path)
         if body is None:
-            return RecordedRiot.answer(self, 404, b"{}")
-        RecordedRiot.answer(self, 200, body if isinstance(body, bytes) else body.read_bytes())
-
-    def log_message(self, *args):
-        pass
+            return self.answer(404, b"{}")
+        self.answer(200, body if isinstance(body, bytes) else body.read_bytes())
 
 
 @pytest.fixture
 def data_dragon():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), RecordedDataDragon)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     RecordedDataDragon.requests = []
-    yield DataDragonClient(base_url=f"http://127.0.0.1:{server.server_address[1]}")
-    server.shutdown()
+    with serving(RecordedDataDragon) as url:
+        yield DataDragonClient(base_url=url)
 
 
 def reference_before(patch: str, folder: Path) -> Path:

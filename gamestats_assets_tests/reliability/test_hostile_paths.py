@@ -8,8 +8,6 @@ says so)."""
 import gzip
 import json
 import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import dagster as dg
@@ -29,6 +27,7 @@ from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.sources.ballchasing.client import TOKEN_ENV, URL_ENV
 from gamestats_assets.sources.pubg.client import API_KEY_ENV as PUBG_KEY
 from gamestats_assets_tests.conftest import FIXTURES
+from gamestats_assets_tests.loopback import Quiet, serving
 
 PUBG_MATCH = json.loads((FIXTURES / "pubg" / "pubg-python_match_response.json").read_text())
 PUBG_ID = PUBG_MATCH["data"]["id"]
@@ -54,7 +53,7 @@ def platform_of() -> PlatformResource:
     return PlatformResource.from_settings(Settings.from_env())
 
 
-class Recorded(BaseHTTPRequestHandler):
+class Recorded(Quiet):
     """One local server for the three APIs: `routes` maps a path to a body (bytes) or a JSON value; any
     `prefix*` route answers for every path that starts with the prefix."""
 
@@ -67,26 +66,14 @@ class Recorded(BaseHTTPRequestHandler):
             body = next((value for key, value in self.routes.items()
                          if key.endswith("*") and path.startswith(key[:-1])), None)
         if body is None:
-            self.send_response(404)
-            self.end_headers()
-            return
-        payload = body if isinstance(body, bytes) else json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args):
-        pass
+            return self.answer(404, kind=None)
+        self.answer(200, body if isinstance(body, bytes) else json.dumps(body).encode())
 
 
 @pytest.fixture
 def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Recorded)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with serving(Recorded) as url:
+        yield url
 
 
 def test_the_path_helper_refuses_every_way_out(tmp_path):

@@ -2,8 +2,6 @@
 
 import datetime as dt
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import dagster as dg
@@ -26,6 +24,7 @@ from gamestats_assets.sources.ballchasing.client import (
 )
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
 from gamestats_assets_tests.lib.test_sensors import spans
+from gamestats_assets_tests.loopback import Quiet, serving
 from gamestats_assets_tests.rocket.conftest import BALLCHASING
 
 PLAYER = "9152ab3ef0bd44b59de47ca639ca7010"
@@ -33,7 +32,7 @@ ENTRIES = 3
 TOKEN = "test-token-123"
 
 
-class _Ballchasing(BaseHTTPRequestHandler):
+class _Ballchasing(Quiet):
     """`GET /replays` (two pages: the recorded page's first entries played after `replay-date-after`, as
     ballchasing filters them, then an empty one) and `GET /replays/{id}` (the recorded replay under the
     requested id); every request is recorded."""
@@ -55,25 +54,14 @@ class _Ballchasing(BaseHTTPRequestHandler):
             body = {"count": ENTRIES, "list": []}
         else:
             body = {**self.replay, "id": url.path.rsplit("/", 1)[-1]}
-        payload = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args):
-        pass
+        self.answer(200, json.dumps(body).encode())
 
 
 @pytest.fixture
 def server():
     _Ballchasing.seen = []
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Ballchasing)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with serving(_Ballchasing) as url:
+        yield url
 
 
 def test_a_players_replays_are_listed_page_by_page_fetched_and_landed(server, tmp_path, monkeypatch):

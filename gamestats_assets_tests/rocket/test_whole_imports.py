@@ -7,8 +7,6 @@ does not serve stays JSON alone, and says why its figures read of frames are mis
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import dagster as dg
@@ -25,6 +23,7 @@ from gamestats_assets.sources.ballchasing.client import TOKEN_ENV, URL_ENV
 from gamestats_assets.sources.ballchasing.records import MECHANICS
 from gamestats_assets.sources.ballchasing.replay_file import FILE_MISSING
 from gamestats_assets.sources.ballchasing.replay_json import NO_FRAMES, parse_replay_json
+from gamestats_assets_tests.loopback import Quiet, serving
 from gamestats_assets_tests.rocket.conftest import BALLCHASING, FIXTURES
 from gamestats_assets_tests.serve.conftest import TOKEN, client_for, publish_rocket_day
 
@@ -40,7 +39,7 @@ NO_FILE = json.loads((BALLCHASING / "replay.json").read_text())
 """A replay ballchasing answers as JSON but whose file it does not serve (404)."""
 
 
-class _Ballchasing(BaseHTTPRequestHandler):
+class _Ballchasing(Quiet):
     """ballchasing to a key holder: `GET /replays` (one page listing the paired games and the one without a file),
     `GET /replays/{id}` (the recorded JSON) and `GET /replays/{id}/file` (the raw replay, 404 for the one it does
     not serve); every request is recorded."""
@@ -65,22 +64,13 @@ class _Ballchasing(BaseHTTPRequestHandler):
             body = json.dumps(NO_FILE).encode()
         else:
             status, body = 404, b'{"error": "not found"}'
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+        self.answer(status, body, kind)
 
 
 @pytest.fixture(scope="module")
 def ballchasing():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Ballchasing)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with serving(_Ballchasing) as url:
+        yield url
 
 
 @pytest.fixture

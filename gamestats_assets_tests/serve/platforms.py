@@ -22,12 +22,12 @@ import hashlib
 import hmac
 import json
 import secrets
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from gamestats_assets_tests.loopback import Quiet, serving
 
 NS = "http://specs.openid.net/auth/2.0"
 SIGNED = "signed,op_endpoint,claimed_id,identity,return_to,response_nonce,assoc_handle"
@@ -62,34 +62,22 @@ class SteamOpenId:
     def handler(self):
         steam = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(Quiet):
             def do_GET(self):
                 asked = dict(parse_qsl(urlsplit(self.path).query))
                 if asked.get("openid.mode") != "checkid_setup" or asked.get("openid.ns") != NS:
-                    return self.answer(400, "text/plain", b"bad request")
+                    return self.answer(400, b"bad request", "text/plain")
                 back = asked["openid.return_to"]
-                self.send_response(302)
-                self.send_header("Location", f"{back}{'&' if '?' in back else '?'}{urlencode(steam.assertion(back))}")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                self.answer(302, kind=None, headers=[
+                    ("Location", f"{back}{'&' if '?' in back else '?'}{urlencode(steam.assertion(back))}")])
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"])).decode()
                 asked = dict(parse_qsl(body, keep_blank_values=True))
                 valid = (asked.get("openid.mode") == "check_authentication" and not steam.invalid
                          and hmac.compare_digest(steam.sign(asked), asked.get("openid.sig", "")))
-                self.answer(200, "text/plain;charset=utf-8",
-                            f"ns:{NS}\nis_valid:{'true' if valid else 'false'}\n".encode())
-
-            def answer(self, status: int, kind: str, body: bytes):
-                self.send_response(status)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
+                self.answer(200, f"ns:{NS}\nis_valid:{'true' if valid else 'false'}\n".encode(),
+                            "text/plain;charset=utf-8")
 
         return Handler
 
@@ -107,7 +95,7 @@ class EpicOAuth:
     def handler(self):
         epic = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(Quiet):
             def do_GET(self):
                 asked = dict(parse_qsl(urlsplit(self.path).query))
                 if (urlsplit(self.path).path != "/id/authorize" or asked.get("client_id") != epic.client_id
@@ -117,11 +105,8 @@ class EpicOAuth:
                 code = secrets.token_hex(16)
                 epic.codes[code] = {"challenge": asked["code_challenge"], "redirect_uri": asked["redirect_uri"],
                                     "account_id": epic.account_id}
-                self.send_response(302)
                 back = urlencode({"code": code, "state": asked["state"]})
-                self.send_header("Location", f"{asked['redirect_uri']}?{back}")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                self.answer(302, kind=None, headers=[("Location", f"{asked['redirect_uri']}?{back}")])
 
             def do_POST(self):
                 body = dict(parse_qsl(self.rfile.read(int(self.headers["Content-Length"])).decode()))
@@ -145,15 +130,7 @@ class EpicOAuth:
                     "merged_accounts": []})
 
             def json(self, status: int, document: dict):
-                body = json.dumps(document).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
+                self.answer(status, json.dumps(document).encode())
 
         return Handler
 
@@ -168,11 +145,5 @@ def error(kind: str, message: str) -> dict:
 @contextmanager
 def served(platform) -> Iterator[str]:
     """`platform` served on a loopback port until the block ends: yields its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), platform.handler())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(platform.handler()) as url:
+        yield url
