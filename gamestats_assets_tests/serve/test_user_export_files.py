@@ -1,8 +1,9 @@
 """A player's export holds the files of every domain that name their ids, as the deletion finds them: an account
 holding a Rocket League id and a PUBG account id gets, in its zip, its raw replay and the PUBG telemetry naming it
 (landed gzipped under the name it was saved as, and in quarantine), each as stored and by its place in the data
-folder; another player's replay and PUBG match are not in it. Deleting the PUBG id afterwards acts on exactly the
-PUBG files the export gave."""
+folder; another player's replay and PUBG match are not in it. Its Dagster records are the runs of their history
+(tagged with their tracked id) and not another's. Deleting the PUBG id afterwards acts on exactly the PUBG files and
+runs the export gave."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import psycopg
 from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
 
+from gamestats_assets.lib.core.partitions import PLAYER_TAG, tracked_player_partitions
 from gamestats_assets.serve.app import create_app
 from gamestats_assets.serve.core.accounts import PLATFORMS
 from gamestats_assets.serve.core.settings import ServeSettings
@@ -41,6 +43,17 @@ def most_seen_account(path: Path) -> str:
     """The PUBG account id of the most events of a telemetry file."""
     ids = [json.loads(line).get("character", {}).get("accountId") for line in path.read_text().splitlines()]
     return Counter(i for i in ids if i).most_common(1)[0][0]
+
+
+@dg.asset
+def history() -> None:
+    """A step of a tracked player's history, as a backfill of it runs one."""
+
+
+def tracked(instance: dg.DagsterInstance, domain: str, player_id: str) -> str:
+    """`player_id` tracked in `domain`'s partitions, a run of their history tagged with it: the run's id."""
+    instance.add_dynamic_partitions(tracked_player_partitions(domain).name, [player_id])
+    return dg.materialize([history], instance=instance, tags={PLAYER_TAG: player_id}).run_id
 
 
 def landed(data_dir: Path) -> dict[str, Path]:
@@ -78,7 +91,9 @@ def test_the_archive_holds_every_domains_files_naming_the_player_and_no_one_else
     own = {"Authorization": f"Bearer {key}"}
     app = create_app(ServeSettings(pg_url=migrated_pg_url, api_token=TOKEN, data_dir=data_dir,
                                    requests_per_minute=100_000, secret_keys=(Fernet.generate_key().decode(),)))
-    app.state.dagster_instance = dg.DagsterInstance.ephemeral
+    instance = dg.DagsterInstance.ephemeral()
+    theirs_run, strangers_run = tracked(instance, "pubg", pubg_id), tracked(instance, "pubg", "account.someone-else")
+    app.state.dagster_instance = lambda: instance
     with TestClient(app) as client:
         answer = client.get("/api/v1/users/export/archive", headers=own)
         assert answer.status_code == 200 and answer.headers["content-type"] == "application/zip", answer.text
@@ -94,11 +109,16 @@ def test_the_archive_holds_every_domains_files_naming_the_player_and_no_one_else
         assert all(not held["path"].startswith(("/", "..")) and ".." not in Path(held["path"]).parts
                    for held in data["files"])
         assert client.get("/api/v1/users/export", headers=own).json()["files"] == data["files"]
+        assert data["dagster"]["tracked_players"] == [{"domain": "pubg", "player_id": pubg_id}]
+        assert [(run["run_id"], run["tags"][PLAYER_TAG]) for run in data["dagster"]["runs"]] == [(theirs_run, pubg_id)]
+        assert strangers_run not in json.dumps(data)
 
         deleted = client.delete(f"/api/v1/players/pubg/{pubg_id}", headers={"Authorization": f"Bearer {TOKEN}"})
         assert deleted.status_code == 200, deleted.text
         counts = deleted.json()["counts"]
         assert (counts["landing_files_rewritten"], counts["quarantine_files_rewritten"]) == (1, 1), counts
-        after = client.get("/api/v1/users/export", headers=own).json()["files"]
-        assert [held["path"] for held in after] == [theirs["replay"]], "the deletion took them out of what it found"
+        assert (counts["dagster"]["tracked_partitions_deleted"], counts["dagster"]["runs_renamed"]) == (1, 1), counts
+        after = client.get("/api/v1/users/export", headers=own).json()
+        assert [held["path"] for held in after["files"]] == [theirs["replay"]], "the deletion took them out"
+        assert after["dagster"] == {"tracked_players": [], "backfills": [], "runs": []}
 

@@ -14,36 +14,52 @@ replaced by the token; an instance kept elsewhere (an ephemeral one) has only wh
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import dagster as dg
-from dagster._core.execution.backfill import BulkActionsFilter
+from dagster._core.execution.backfill import BulkActionsFilter, PartitionBackfill
 from dagster._core.storage.runs.schema import BackfillTagsTable
 
 from gamestats_assets.lib.core.partitions import PLAYER_TAG, tracked_player_partitions
 from gamestats_assets.lib.erasure.instance_texts import erase_from_storage
 
 
+@dataclass(frozen=True)
+class Named:
+    """What Dagster's instance keeps by a player's id: whether it is a key of `<domain>_tracked_player`, and the
+    backfills of their history and the runs those launched (tagged `gamestats/tracked_player` with it)."""
+
+    tracked: bool
+    backfills: list[PartitionBackfill]
+    runs: list[dg.RunRecord]
+
+
+def named_in_instance(instance: dg.DagsterInstance, domain: str, player_id: str) -> Named:
+    """What `instance` keeps by `player_id` of `domain` (`Named`): what the deletion renames or deletes, and what a
+    player's export gives."""
+    return Named(instance.has_dynamic_partition(tracked_player_partitions(domain).name, player_id),
+                 instance.get_backfills(filters=BulkActionsFilter(tags={PLAYER_TAG: player_id})),
+                 list(instance.get_run_records(dg.RunsFilter(tags={PLAYER_TAG: player_id}))))
+
+
 def erase_from_instance(instance: dg.DagsterInstance, domain: str, player_id: str, token: str,
                         names: Iterable[str] = ()) -> dict:
     """Delete `player_id`'s key of `<domain>_tracked_player`, give the tag naming them on every backfill and run
-    the value `token`, then replace their id and `names` by `token` in every text of the instance's PostgreSQL
-    storage: how many partition keys were deleted, backfills and runs renamed, and texts rewritten."""
-    partitions = tracked_player_partitions(domain).name
-    deleted = 0
-    if instance.has_dynamic_partition(partitions, player_id):
-        instance.delete_dynamic_partition(partitions, player_id)
-        deleted = 1
-    backfills = instance.get_backfills(filters=BulkActionsFilter(tags={PLAYER_TAG: player_id}))
-    for backfill in backfills:
+    the value `token` (`named_in_instance`), then replace their id and `names` by `token` in every text of the
+    instance's PostgreSQL storage: how many partition keys were deleted, backfills and runs renamed, and texts
+    rewritten."""
+    named = named_in_instance(instance, domain, player_id)
+    if named.tracked:
+        instance.delete_dynamic_partition(tracked_player_partitions(domain).name, player_id)
+    for backfill in named.backfills:
         instance.update_backfill(backfill._replace(tags={**backfill.tags, PLAYER_TAG: token}))
         rename_backfill_tag(instance, backfill.backfill_id, token)
-    runs = instance.get_run_records(dg.RunsFilter(tags={PLAYER_TAG: player_id}))
-    for record in runs:
+    for record in named.runs:
         instance.add_run_tags(record.dagster_run.run_id, {PLAYER_TAG: token})
     postgres_url = getattr(instance.run_storage, "postgres_url", None)
     texts = erase_from_storage(postgres_url, [player_id, *names], token) if postgres_url else {}
-    return {"tracked_partitions_deleted": deleted, "backfills_renamed": len(backfills), "runs_renamed": len(runs),
-            "texts_rewritten": sum(texts.values())}
+    return {"tracked_partitions_deleted": int(named.tracked), "backfills_renamed": len(named.backfills),
+            "runs_renamed": len(named.runs), "texts_rewritten": sum(texts.values())}
 
 
 def rename_backfill_tag(instance: dg.DagsterInstance, backfill_id: str, token: str) -> None:
