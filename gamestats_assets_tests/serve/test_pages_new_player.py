@@ -192,6 +192,7 @@ def test_a_new_player_signs_in_consents_uploads_exports_and_deletes_and_is_left_
         clean_load(page, f"{base}/{href}")
         teams = text(page, "#teams")
         assert player.name not in teams and all(p.name in teams for p in header.players[1:]), teams
+        assert "a deleted player" in teams and "deleted:" not in teams, "the deleted player keeps their place, unnamed"
         fits(page, width)
         page.screenshot(SCREENSHOTS / "rocket" / f"new_player_replay_after_deletion_{width}.png")
 

@@ -23,7 +23,12 @@ const FORMATS = { replay: "a raw .replay file (positions read frame by frame)", 
 header("player.html");
 
 const teamName = (team) => (team === 0 || team === 1 ? TEAMS[team] : "No team");
-const playerName = (p) => p.name || p.player_id;
+/** A player deleted at their request keeps their place in the game under a token (`deleted:<hex>`): the page names
+ * them so, and links nowhere. */
+const isDeleted = (p) => String(p.player_id).startsWith("deleted:");
+const playerName = (p) => (isDeleted(p) ? "a deleted player" : p.name || p.player_id);
+const playerLink = (p) => (isDeleted(p) ? el("span", { class: "muted" }, playerName(p))
+  : el("a", { href: `player.html?player=${encodeURIComponent(p.player_id)}` }, playerName(p)));
 
 function summary(replay) {
   const [blue, orange] = [replay.score_team_0, replay.score_team_1];
@@ -49,7 +54,7 @@ function teams(players) {
   return el("div", {}, el("div", { class: "teams", id: "teams" }, [0, 1].map((team) => el("section", { class: `card team team-${team}`, "data-team": team },
     el("h2", {}, `${teamName(team)} team`),
     el("ul", { class: "plain" }, players.filter((p) => p.team === team).map((p) => el("li", { "data-player": p.player_id },
-      el("a", { href: `player.html?player=${encodeURIComponent(p.player_id)}` }, playerName(p)), p.is_bot ? " (bot)" : "",
+      playerLink(p), p.is_bot ? " (bot)" : "",
       el("span", { class: "muted" }, ` · ${p.rank || "unranked"}`),
       el("div", { class: "muted compared" }, comparedWithText(p.compared_with, playerName(p))))))))),
     unranked ? el("p", { class: "muted", id: "unranked-note" }, UNRANKED) : null);
