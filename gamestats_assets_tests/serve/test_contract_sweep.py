@@ -29,6 +29,7 @@ from gamestats_assets.serve.core.accounts import KEY, ROLES
 from gamestats_assets.serve.app import ROUTERS, UPLOADS, create_app
 from gamestats_assets.serve.core.contract import EXAMPLES
 from gamestats_assets.serve.core.settings import ServeSettings
+from gamestats_assets.serve.intake.ballchasing_sends import SENT, noted
 from gamestats_assets.sources.ballchasing.client import TOKEN_ENV, URL_ENV
 from gamestats_assets_tests.rocket.conftest import REPLAYS
 from gamestats_assets.sources.replays.header import read_header_alone
@@ -460,6 +461,11 @@ def test_every_rocket_and_deletion_operation_answers_only_what_it_declares(docum
         frames = Ask("GET", f"{base}/replays/{{replay_id}}/frames", f"{base}/replays/{uploaded}/frames", headers={})
         asked |= sweep(document, client, [frames], kept, roles={})
         checked(document, frames, frames.send(client, path=f"{base}/replays/{replay}/frames"), 404)
+        noted(client.app.state.settings, uploaded, {"account": "operator"}, SENT, duplicate=False,
+              ballchasing_id=BALLCHASING_REPLAY, location=f"https://ballchasing.com/replay/{BALLCHASING_REPLAY}")
+        sent = Ask("GET", f"{base}/replays/{{replay_id}}/ballchasing", f"{base}/replays/{uploaded}/ballchasing")
+        asked |= sweep(document, client, [sent], kept, roles={})
+        checked(document, sent, sent.send(client, headers=stranger), 404)
         pages_past_their_end(document, client, reads)
         deletion = Ask("DELETE", "/api/v1/players/{domain}/{player_id}", f"/api/v1/players/rocket/{player}")
         checked(document, deletion, deletion.send(client, headers=stranger), 403)

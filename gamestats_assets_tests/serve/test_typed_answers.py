@@ -11,6 +11,7 @@ import psycopg
 import pytest
 
 from gamestats_assets.published.lol import COLUMNS
+from gamestats_assets.serve.intake.ballchasing_sends import SENT, noted
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets_tests.rocket.conftest import REPLAYS
 from gamestats_assets_tests.serve.conftest import DAY, L2M_DAYS, TOKEN, client_for, publish_rocket_day
@@ -174,6 +175,16 @@ def test_every_rocket_answer_is_its_declared_model(rocket_day, rocket_client):
     route, answer = typed_get(rocket_client, f"{base}/replays/{read_header_alone(raw).match_id}/frames", {})
     asked.add(route)
     assert answer["data"]["samples"] == len(answer["data"]["time"]) > 0
+    with client_for(rocket_day["pg_url"], api_token=TOKEN, requests_per_minute=100_000,
+                    data_dir=rocket_day["data_dir"]) as operator:
+        sent = read_header_alone(raw).match_id
+        noted(operator.app.state.settings, sent, {"account": "operator"}, SENT, duplicate=False,
+              ballchasing_id="bdc27caf-fe82-4708-9f48-4f2561f93313",
+              location="https://ballchasing.com/replay/bdc27caf-fe82-4708-9f48-4f2561f93313")
+        route, answer = typed_get(operator, f"{base}/replays/{sent}/ballchasing", {},
+                                  headers={"Authorization": f"Bearer {TOKEN}"})
+        asked.add(route)
+        assert answer["state"] == "sent"
     covered(rocket_client, base, asked)
 
 

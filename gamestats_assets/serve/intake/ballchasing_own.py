@@ -5,8 +5,9 @@ with their key and its limits) are each landed as an import by id lands one (`ro
 `GET /replays/{id}`, for the landing sensor to run. As for an import by id, only a game one of the account's players
 played, naming no player deleted at their request and not held for the operator as a conflict, lands; a replay
 landed already, read before, or sent there from this server (`ballchasing_sends.py`) is not landed again. The
-door's note `state/ballchasing_own/rocket/<account>` keeps when their uploads were last looked at in full; a look cut
-short by ballchasing (429, 5xx, a replay it is still processing) is taken again from the same time."""
+door's note `state/ballchasing_own/rocket/<digest of the account's name>` keeps when their uploads were last looked
+at in full; a look cut short by ballchasing (429, 5xx, a replay it is still processing) or by `MAX_PER_PASS` is
+taken again from the same time, the replays landed meanwhile skipped without asking ballchasing again."""
 
 from __future__ import annotations
 
@@ -29,6 +30,9 @@ from gamestats_assets.sources.ballchasing.replay_json import BallchasingFormatEr
 
 OWN = "ballchasing_own"
 """The kind of the door's notes of when an account's ballchasing uploads were last looked at in full."""
+MAX_PER_PASS = 100
+"""The replays one look fetches at most, so that a long history (ballchasing allows a regular key 500 requests an
+hour) is landed over several passes rather than holding one for hours; the next look goes on where it stopped."""
 LOG = logging.getLogger(__name__)
 
 
@@ -42,12 +46,16 @@ def import_own(settings: ServeSettings, who: Principal, key: str) -> list[str]:
     landed, under the data folder. ballchasing's failures end the look early, to be taken again from the same time;
     a key it refuses raises `ApiError`."""
     door, started = door_of(settings), dt.datetime.now(dt.UTC)
-    last = door.noted(OWN, who.name)
+    looked = hashlib.blake2b(who.name.encode(), digest_size=16).hexdigest()
+    last = door.noted(OWN, looked)
     sent = {note.get("ballchasing_id") for note in notes(settings).values() if note["state"] == SENT}
-    landed, whole = [], True
+    landed, whole, fetched = [], True, 0
     client = own_client(key)
     try:
         for entry in own_replays(client, dt.datetime.fromisoformat(last) if last else None):
+            if fetched == MAX_PER_PASS:
+                whole = False
+                break
             try:
                 replay_id = replay_id_of(entry)
             except UnsafePath as error:
@@ -55,6 +63,7 @@ def import_own(settings: ServeSettings, who: Principal, key: str) -> list[str]:
                 continue
             if replay_id in sent or door.found(f"*/{LANDING_FOLDER}/{replay_id}.json") is not None:
                 continue
+            fetched += 1
             try:
                 if (where := land_own(settings, client, who, replay_id)) is not None:
                     landed.append(where)
@@ -67,7 +76,7 @@ def import_own(settings: ServeSettings, who: Principal, key: str) -> list[str]:
     finally:
         client.close()
     if whole:
-        door.note(OWN, who.name, started.isoformat())
+        door.note(OWN, looked, started.isoformat())
     return landed
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 
 from gamestats_assets.lib.intake.http import ApiError
 from gamestats_assets.lib.publish.postgres import connect
@@ -21,12 +22,20 @@ from gamestats_assets.serve.queries.users import keyed_accounts
 
 SYNC_INTERVAL_SECONDS = 600
 """How often the server sends what waits and looks at every keyed account's ballchasing uploads."""
+PASSES = threading.Lock()
+"""One pass at a time in this process: a profile's write and the loop's pass never send or land the same twice."""
 LOG = logging.getLogger(__name__)
 
 
 def sync(settings: ServeSettings, sealer: Sealer, account: str | None = None) -> None:
     """One pass over every keyed account (or `account` alone, its failed sends tried again too): its sends that
     wait sent, its new ballchasing games landed; the waiting sends of accounts that keep no key any more dropped."""
+    with PASSES:
+        one_pass(settings, sealer, account)
+
+
+def one_pass(settings: ServeSettings, sealer: Sealer, account: str | None) -> None:
+    """`sync`'s pass, the process's only one."""
     with connect(settings.pg_url) as conn:
         keyed = keyed_accounts(conn, account)
     for row in keyed:
