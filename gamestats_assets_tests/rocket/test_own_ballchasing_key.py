@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import psycopg
@@ -20,6 +18,7 @@ from gamestats_assets.serve.core.sealed import new_key
 from gamestats_assets.serve.crud import accounts
 from gamestats_assets.sources.ballchasing.client import URL_ENV
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
+from gamestats_assets_tests.loopback import Quiet, serving
 from gamestats_assets_tests.rocket.conftest import FIXTURES
 from gamestats_assets_tests.serve.conftest import TOKEN, client_for, publish_rocket_day
 
@@ -39,7 +38,7 @@ PLAYER_IDS = tuple(next(f"steam:{player.player_id}" for player in game.players i
                    for _, _, game in (UPLOADED, HELD, OWN))
 
 
-class _Ballchasing(BaseHTTPRequestHandler):
+class _Ballchasing(Quiet):
     """ballchasing to the player's key: `POST /v2/upload` (201 with a new replay's id and location, 409 with the one
     it holds, 503 while `failing`), `GET /replays?uploader=me` (their uploads: the two games uploaded there and what
     was sent since, in pages of one, as its `next` pages), `GET /replays/{id}` and `GET /replays/{id}/file`. Every
@@ -50,13 +49,8 @@ class _Ballchasing(BaseHTTPRequestHandler):
     uploads: list[dict] = [OWN[0], NOT_THEIRS[0]]
     failing = False
 
-    def answer(self, status: int, body: bytes | dict, kind: str = "application/json") -> None:
-        payload = json.dumps(body).encode() if isinstance(body, dict) else body
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+    def json(self, status: int, body: dict) -> None:
+        self.answer(status, json.dumps(body).encode())
 
     def do_POST(self):
         url, body = urlsplit(self.path), self.rfile.read(int(self.headers["Content-Length"]))
@@ -64,19 +58,19 @@ class _Ballchasing(BaseHTTPRequestHandler):
         self.seen.append(("POST", url.path, parse_qs(url.query), self.headers.get("Authorization"),
                           name and name.group(1).decode()))
         if self.headers.get("Authorization") != OWN_KEY:
-            return self.answer(401, {"error": "invalid key"})
+            return self.json(401, {"error": "invalid key"})
         if self.failing:
-            return self.answer(503, {"error": "unavailable"})
+            return self.json(503, {"error": "unavailable"})
         sent = next((document for document, raw, _ in GAMES.values() if raw in body), None)
         if url.path != "/v2/upload" or sent is None:
-            return self.answer(400, {"error": "not a replay"})
+            return self.json(400, {"error": "not a replay"})
         raw = next(raw for _, raw, _ in GAMES.values() if raw in body)
         where = {"id": sent["id"], "location": f"https://ballchasing.com/replay/{sent['id']}"}
         if raw in self.held:
-            return self.answer(409, {"error": "duplicate replay", **where})
+            return self.json(409, {"error": "duplicate replay", **where})
         self.held[raw] = sent["id"]
         self.uploads.append(sent)
-        return self.answer(201, where)
+        return self.json(201, where)
 
     def do_GET(self):
         url = urlsplit(self.path)
@@ -85,31 +79,25 @@ class _Ballchasing(BaseHTTPRequestHandler):
         replay_id, _, file = url.path.removeprefix("/replays/").partition("/")
         by_id = {document["id"]: (document, raw) for document, raw, _ in GAMES.values()}
         if self.headers.get("Authorization") != OWN_KEY:
-            return self.answer(401, {"error": "invalid key"})
+            return self.json(401, {"error": "invalid key"})
         if url.path == "/replays" and query.get("uploader") == ["me"]:
             at = int(query.get("after", ["0"])[0])
             page = {"count": len(self.uploads), "list": [{"id": d["id"], "date": d["date"], "created": d.get("created")}
                                                          for d in self.uploads[at:at + 1]]}
             if at + 1 < len(self.uploads):
-                page["next"] = f"{self.server.url}/replays?uploader=me&after={at + 1}"
-            return self.answer(200, page)
+                page["next"] = f"http://{self.headers['Host']}/replays?uploader=me&after={at + 1}"
+            return self.json(200, page)
         if replay_id in by_id and file == "file":
             return self.answer(200, by_id[replay_id][1], "application/octet-stream")
         if replay_id in by_id and not file:
-            return self.answer(200, by_id[replay_id][0])
-        return self.answer(404, {"error": "not found"})
-
-    def log_message(self, *args):
-        pass
+            return self.json(200, by_id[replay_id][0])
+        return self.json(404, {"error": "not found"})
 
 
 @pytest.fixture(scope="module")
 def ballchasing():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Ballchasing)
-    httpd.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield httpd.url
-    httpd.shutdown()
+    with serving(_Ballchasing) as url:
+        yield url
 
 
 @pytest.fixture
