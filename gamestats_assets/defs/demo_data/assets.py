@@ -178,10 +178,10 @@ class DayLines:
         if self.read.widen(self.stream.files):
             self.stream = None
             raise RestartStream("reused files repeat or contradict records of the fresh ones: read them again")
-        stats = self.record_read(self.stream.files)
-        if (stats.lines or self.unreadable) and rows == 0:
-            raise dg.Failure(description=f"every line delivered for {self.partition} was rejected or unreadable: see "
-                             f"{self.platform.quarantine_dir / DOMAIN / self.partition}")
+        _, failure = self.read.finish(self.platform.quarantine_dir, DOMAIN, self.partition, "events",
+                                      self.stream.files, self.unreadable, lambda: rows)
+        if failure is not None:
+            raise dg.Failure(description=failure)
 
     def record_read(self, read: Mapping[str, FileRead]) -> ReadStats:
         """Quarantine the day's rejected lines and keep its read counts, every file's (`DayRead.record_read`); the

@@ -5,6 +5,8 @@ checks, and names the retention of its files (`retention.py`).
 
 - `DaysByFile` (`days_by_file.py`): day-keyed files read file by file, a day's fresh files parsed in batches into
   several ETL tables at once (`etl_day.run_etl`); retired file by file.
+- `DaysByTable` (`days_by_table.py`): day-keyed files of several log types, one ETL asset per table, each table's
+  files of a day read whole ahead of its write (`etl_day.run_etl`, `ahead`); retired a day at a time.
 - `DaysWhole` (`days_whole.py`): day-keyed files read a day whole, one synthetic file a day, every day of a run
   streamed in one write (`etl_day.write_days_whole`); retired a day at a time.
 - `MatchesByKind` (`matches_by_kind.py`): one partition per match, its files of several kinds keyed to it by their
@@ -58,7 +60,8 @@ class DayLanding(Arrival):
     (which the day's reader is recorded under too) and `description`; the arguments of its synthetic emitter for a
     day (`emitter_arguments`); whether its files lie at any depth of the day folder (`nested`) or in it; the names
     its readers read (`reads`, by default every file's: the other files are quarantined with the reason `refusal`,
-    but those named `aside`, and are not counted); its partitions and how often its landing sensor looks."""
+    but those named `aside`, and are not counted), or the entries no reader reads, when the domain lists them itself
+    (`unclaimed`, quarantined with the reason `refusal`); its partitions and how often its landing sensor looks."""
 
     domain: str
     name: str
@@ -68,6 +71,7 @@ class DayLanding(Arrival):
     reads: Callable[[str], bool] | None = None
     refusal: str = ""
     aside: tuple[str, ...] = ()
+    unclaimed: Callable[[Path], list[Path]] | None = None
     partitions_def: dg.TimeWindowPartitionsDefinition = field(default=daily_partitions)
     poll_seconds: int = 30
 
@@ -79,8 +83,14 @@ class DayLanding(Arrival):
         """The landing folder of the day `key`."""
         return day_folder(platform, self.domain, key)
 
+    def etl_key(self, name: str) -> dg.AssetKey:
+        """The key of the ETL table `name`, `[domain, "etl", name]`."""
+        return dg.AssetKey([self.domain, "etl", name])
+
     def unread(self, folder: Path) -> Iterable[tuple[Path, str]]:
         """The files of `folder` no reader reads, each with the reason it is quarantined."""
+        if self.unclaimed is not None:
+            return [(path, self.refusal) for path in self.unclaimed(folder)]
         if self.reads is None:
             return []
         return [(path, self.refusal) for path in landing_files(

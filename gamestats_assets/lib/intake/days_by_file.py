@@ -59,9 +59,6 @@ class DaysByFile(DayLanding):
     check_specs: Sequence[dg.AssetCheckSpec] = ()
     checks: Checks | None = None
 
-    def etl_key(self, name: str) -> dg.AssetKey:
-        return dg.AssetKey([self.domain, "etl", name])
-
     def etl_tables(self, platform: PlatformResource, parser: Callable[[EtlDay], Parse]) -> EtlTables:
         """The declaration as the protocol runs it (`etl_day.EtlTables`), each day parsed by `parser`."""
         games = GameKeys(self.game_column, self.game_tables, self.renew_replaced) if self.game_tables else None

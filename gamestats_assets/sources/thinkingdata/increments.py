@@ -171,6 +171,19 @@ class DayRead:
         record_read(quarantine_dir, domain, partition, source, stats.as_dict())
         return stats
 
+    def finish(self, quarantine_dir: Path, domain: str, partition: str, source: str, read: Mapping[str, FileRead],
+               unreadable: Sequence[Path], rows: Callable[[], int], lines: str = "line"
+               ) -> tuple[ReadStats, str | None]:
+        """The day's read recorded (`record_read`), given the files read whole (`read`), those quarantined as
+        unreadable and how many rows the day holds once written (`rows`, asked only when a line or file was
+        delivered): its counts, and why its run fails when every line delivered (the `lines` named in the reason)
+        was rejected or unreadable."""
+        stats = self.record_read(quarantine_dir, domain, partition, source, read)
+        if (stats.lines or unreadable) and not rows():
+            return stats, (f"every {lines} delivered for {partition} was rejected or unreadable: see "
+                           f"{quarantine_dir / domain / partition}")
+        return stats, None
+
     def recording(self, read: Mapping[str, FileRead]) -> None:
         """Just before the day's record is committed (by the intake protocol, `lib/intake/etl_day.py`): keep the
         notes of the files just `read` and of the reused ones only."""
@@ -194,18 +207,15 @@ class ReadAhead(NamedTuple):
     def of(cls, day: EtlDay, domain: str, name: str, compute: Callable[..., ReadResult], quarantine_dir: Path,
            lake_rows: pl.LazyFrame) -> ReadAhead:
         """The day read (`DayRead.read` of `compute(folder, date, files=...)`), its unreadable files quarantined,
-        its rejected lines and read counts written under `domain`, every file's (`DayRead.record_read`); `lake_rows`
-        are the table's rows of the day."""
+        its rejected lines and read counts written under `domain`, every file's, and why the run fails
+        (`DayRead.finish`); `lake_rows` are the table's rows of the day."""
         key = day.date.isoformat()
         files = DayRead.start(day.plan, day.paths)
         read = files.read(lambda paths: compute(day.folder, day.date, files=paths))
         for path, reason in read.unreadable:
             quarantine_file(quarantine_dir, path, domain, key, reason)
-        stats = files.record_read(quarantine_dir, domain, key, name, read.files)
-        failure = None
-        if (read.unreadable or stats.lines) and not files.rows_after(read.frame.height, lake_rows):
-            failure = (f"every {name} line delivered for {day.date} was rejected or unreadable: see "
-                       f"{quarantine_dir / domain / key}")
+        stats, failure = files.finish(quarantine_dir, domain, key, name, read.files, read.unreadable,
+                                      lambda: files.rows_after(read.frame.height, lake_rows), f"{name} line")
         return cls(name, files, read, stats.as_dict(), failure)
 
     def __call__(self, batch: Sequence[Path]) -> Parsed:
