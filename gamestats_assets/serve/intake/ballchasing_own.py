@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import logging
 
-from gamestats_assets.lib.core.inputs import UnsafePath
+from gamestats_assets.lib.core.inputs import UnreadableInput, UnsafePath
 from gamestats_assets.lib.intake.door import LANDED, NamesDeletedPlayer
 from gamestats_assets.lib.intake.http import ApiClient, ApiError, RetryableError
 from gamestats_assets.serve.core.accounts import Principal
@@ -87,9 +87,9 @@ def land_own(settings: ServeSettings, client: ApiClient, who: Principal, replay_
     door = door_of(settings)
     try:
         document = client.get_json(f"/replays/{replay_id}")
-    except ApiError as error:
-        if isinstance(error, RetryableError):
-            raise
+    except RetryableError:
+        raise
+    except (ApiError, UnreadableInput, ValueError) as error:
         LOG.warning(f"ballchasing did not give replay {replay_id}: {error}")
         return None
     if not isinstance(document, dict) or document.get("status") == "pending":

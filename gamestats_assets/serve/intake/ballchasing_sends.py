@@ -15,6 +15,7 @@ import logging
 
 import psycopg
 
+from gamestats_assets.lib.core.inputs import UnreadableInput
 from gamestats_assets.lib.core.state_files import state_path
 from gamestats_assets.lib.intake.http import ApiError, RetryableError
 from gamestats_assets.lib.publish.postgres import connect
@@ -83,7 +84,7 @@ def send(settings: ServeSettings, sealer: Sealer, match_id: str, key: str | None
     client = own_client(key, timeout_s=TIMEOUT_SECONDS, max_attempts=ATTEMPTS)
     try:
         done = upload(client, path.name, path.read_bytes())
-    except RetryableError as error:
+    except (RetryableError, UnreadableInput, ValueError) as error:  # a failure, or an answer that is no JSON
         return noted(settings, match_id, note, WAITING, why=f"ballchasing did not take it yet ({error}); "
                                                             "sent again on the next pass")
     except ApiError as error:
