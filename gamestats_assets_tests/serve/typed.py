@@ -3,6 +3,7 @@ of the declared type, and none is missing."""
 
 from __future__ import annotations
 
+from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
@@ -12,9 +13,11 @@ from gamestats_assets.serve.app import ROUTERS
 
 
 def get_routes() -> dict[str, APIRoute]:
-    """Every GET route of the API's OpenAPI document, by its path template."""
+    """Every GET route of the API's OpenAPI document that answers JSON, by its path template (not the sign-in's
+    redirects, which `test_sign_in.py` follows, nor the export's zip, which `test_user_data.py` opens)."""
     return {route.path: route for router in ROUTERS for route in router.routes
-            if isinstance(route, APIRoute) and "GET" in route.methods and route.include_in_schema}
+            if isinstance(route, APIRoute) and "GET" in route.methods and route.include_in_schema
+            and issubclass(getattr(route.response_class, "value", route.response_class), JSONResponse)}
 
 
 def route_of(path: str) -> APIRoute:
