@@ -105,8 +105,8 @@ class NotAuthenticated(ValueError):
 
 class KeyChecks:
     """Who an `Authorization: Bearer <key>` header acts as: the operator for `api_token`, else the account of the key
-    (`queries.accounts.authenticated`); and who a session cookie acts as (`session`); each looked up over a pool of at most `size` connections (`open` and `close`
-    with the app)."""
+    (`queries.accounts.authenticated`), and who a session cookie acts as (`session`), each looked up over a pool of
+    at most `size` connections (`open` and `close` with the app)."""
 
     def __init__(self, url: str, api_token: str | None, size: int = 4):
         self.api_token = api_token
