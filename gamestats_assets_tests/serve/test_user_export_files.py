@@ -58,13 +58,15 @@ def tracked(instance: dg.DagsterInstance, domain: str, player_id: str) -> str:
 
 def landed(data_dir: Path) -> dict[str, Path]:
     """Real files landed as the platform keeps them: the player's replay and a stranger's in a day's folder, a real
-    telemetry saved from its link (`<match id>-telemetry.gz`, a gzipped JSON array), a PUBG match of others, and
-    the late game's telemetry in quarantine; by what they are."""
+    telemetry saved from its link (`<match id>-telemetry.gz`, a gzipped JSON array), a PUBG match of others, the
+    late game's telemetry in quarantine, and a telemetry of a stranger whose id holds the player's; by what they
+    are."""
     places = {"replay": data_dir / "landing" / "rocket" / "2026-03-10" / "a1.replay",
               "strangers_replay": data_dir / "landing" / "rocket" / "2026-03-10" / "b2.replay",
               "telemetry": data_dir / "landing" / "pubg" / "telemetry" / "m1-telemetry.gz",
               "strangers_match": data_dir / "landing" / "pubg" / "matches" / STRANGERS_MATCH.name,
-              "quarantined": data_dir / "quarantine" / "pubg" / "telemetry" / LATE_GAME.name}
+              "quarantined": data_dir / "quarantine" / "pubg" / "telemetry" / LATE_GAME.name,
+              "longer_id": data_dir / "landing" / "pubg" / "telemetry" / "m2-telemetry.gz"}
     for path in places.values():
         path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPLAY, places["replay"])
@@ -73,6 +75,8 @@ def landed(data_dir: Path) -> dict[str, Path]:
     places["telemetry"].write_bytes(gzip.compress(json.dumps(events).encode(), mtime=0))
     shutil.copy(STRANGERS_MATCH, places["strangers_match"])
     shutil.copy(LATE_GAME, places["quarantined"])
+    longer = {"_T": "LogPlayerLogin", "accountId": f"{most_seen_account(LATE_GAME)}0", "_D": events[0]["_D"]}
+    places["longer_id"].write_bytes(gzip.compress(json.dumps([longer]).encode(), mtime=0))
     return places
 
 
@@ -116,7 +120,10 @@ def test_the_archive_holds_every_domains_files_naming_the_player_and_no_one_else
         deleted = client.delete(f"/api/v1/players/pubg/{pubg_id}", headers={"Authorization": f"Bearer {TOKEN}"})
         assert deleted.status_code == 200, deleted.text
         counts = deleted.json()["counts"]
-        assert (counts["landing_files_rewritten"], counts["quarantine_files_rewritten"]) == (1, 1), counts
+        assert (counts["landing_files_rewritten"], counts["quarantine_files_rewritten"]) == (2, 1), counts
+        stranger = json.loads(gzip.decompress(places["longer_id"].read_bytes()))
+        assert stranger[0]["accountId"] == f"{pubg_id}0", "the deletion reads every file holding the id, and keeps " \
+                                                          "another player's id that holds it"
         assert (counts["dagster"]["tracked_partitions_deleted"], counts["dagster"]["runs_renamed"]) == (1, 1), counts
         after = client.get("/api/v1/users/export", headers=own).json()
         assert [held["path"] for held in after["files"]] == [theirs["replay"]], "the deletion took them out"

@@ -162,12 +162,16 @@ def files_of(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()) if folder.is_dir() else []
 
 
-def names_player(path: Path, player_id: str, players_of: PlayersOf) -> bool:
+def names_player(path: Path, player_id: str, players_of: PlayersOf, whole: bool = False) -> bool:
     """Whether the file at `path` names `player_id`: a text file (`is_text`) holding it as written (plainly or
-    escaped as in a JSON string), once gunzipped; a binary one whose players `players_of` reads holding it."""
+    escaped as in a JSON string; with `whole`, only as a whole JSON string, so that another player whose id
+    holds this one is not taken for them), once gunzipped; a binary one whose players `players_of` reads holding
+    it."""
     if not is_text(path):
         return holds(path, player_id, players_of)
     content = read_content(path)
+    if whole:
+        return json.dumps(player_id).encode() in content
     return player_id.encode() in content or json.dumps(player_id)[1:-1].encode() in content
 
 
@@ -177,16 +181,19 @@ def landing_folders(data_dir: Path, domain: str) -> list[Path]:
     return sorted(p for p in landing.iterdir() if p.is_dir()) if landing.is_dir() else []
 
 
-def named_in(folder: Path, player_id: str, players_of: PlayersOf) -> list[Path]:
+def named_in(folder: Path, player_id: str, players_of: PlayersOf, whole: bool = False) -> list[Path]:
     """The files under `folder` naming `player_id` (`names_player`), in order."""
-    return [path for path in files_of(folder) if names_player(path, player_id, players_of)]
+    return [path for path in files_of(folder) if names_player(path, player_id, players_of, whole)]
 
 
-def files_naming(data_dir: Path, domain: str, player_id: str, players_of: PlayersOf) -> Iterator[Path]:
+def files_naming(data_dir: Path, domain: str, player_id: str, players_of: PlayersOf,
+                 whole: bool = False) -> Iterator[Path]:
     """Every file of `domain` naming `player_id`: those of its landing folders (`landing_folders`), then those of
-    `quarantine/<domain>/`; what the deletion rewrites or retires, and what a player's export holds."""
+    `quarantine/<domain>/`; what the deletion rewrites or retires (any file holding the id, to leave nothing of
+    it), and, `whole`, what a player's export holds (the files holding it as a whole value, none of another
+    player's)."""
     for folder in [*landing_folders(data_dir, domain), data_dir / "quarantine" / domain]:
-        yield from named_in(folder, player_id, players_of)
+        yield from named_in(folder, player_id, players_of, whole)
 
 
 def keep_manifest_stamps(data_dir: Path, domain: str, day: str, folder: Path, rewritten: list[Path]) -> None:

@@ -28,5 +28,5 @@ def files_of_player(settings: ServeSettings, who: Principal) -> list[Path]:
     everyone's), each once, in order, all within the data folder."""
     data_dir = Path(settings.data_dir)
     found = {path for domain, ids in domain_ids(who.player_ids).items() if domain in PLAYERS
-             for player_id in ids for path in files_naming(data_dir, domain, player_id, PLAYERS_OF)}
+             for player_id in ids for path in files_naming(data_dir, domain, player_id, PLAYERS_OF, whole=True)}
     return sorted(path for path in found if within(data_dir, path))
