@@ -24,8 +24,11 @@ from cryptography.fernet import Fernet, InvalidToken
 from gamestats_assets.lib.publish.postgres import SQL_DIR, apply_migrations
 from gamestats_assets.serve.core.accounts import PLATFORMS
 from gamestats_assets.serve.crud import accounts
+from gamestats_assets.sources.ballchasing.client import URL_ENV
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets_tests.conftest import fresh_database
+from gamestats_assets_tests.loopback import Quiet
+from gamestats_assets_tests.loopback import serving as loopback
 from gamestats_assets_tests.serve.conftest import TOKEN, client_for
 from gamestats_assets_tests.serve.leftovers import anywhere
 from gamestats_assets_tests.serve.running import serving
@@ -74,11 +77,26 @@ def wait_landed(data_dir: Path, match_id: str) -> Path:
     raise AssertionError(f"{match_id} never landed")
 
 
+class _NoGames(Quiet):
+    """ballchasing.com to a key holder with no game: a saved key's look for the player's own games finds none."""
+
+    def do_GET(self):
+        self.answer(200, json.dumps({"count": 0, "list": []}).encode())
+
+
+@pytest.fixture(scope="module", autouse=True)
+def ballchasing():
+    """ballchasing.com on loopback, for the server in its own process and the app in this one."""
+    with loopback(_NoGames) as url, pytest.MonkeyPatch.context() as patch:
+        patch.setenv(URL_ENV, url)
+        yield url
+
+
 @pytest.fixture(scope="module")
-def server(rocket_day):
+def server(rocket_day, ballchasing):
     env = {"GAMESTATS_DATA_DIR": str(rocket_day["data_dir"]), "GAMESTATS_PG_URL": rocket_day["pg_url"],
            "GAMESTATS_API_TOKEN": TOKEN, "GAMESTATS_API_REQUESTS_PER_MINUTE": "100000",
-           "GAMESTATS_SECRET_KEYS": OLD_KEY, "GAMESTATS_LANDING_RETENTION_DAYS": "90"}
+           "GAMESTATS_SECRET_KEYS": OLD_KEY, "GAMESTATS_LANDING_RETENTION_DAYS": "90", URL_ENV: ballchasing}
     with serving(env) as running:
         yield running
     assert "Traceback" not in running.output, running.output
