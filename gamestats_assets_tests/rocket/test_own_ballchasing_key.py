@@ -3,12 +3,15 @@
 with the new replay's `id` and `location`, 409 "duplicate replay" naming the one it holds), the real app and
 PostgreSQL: a keyed player's upload is sent there with their key and its game records ballchasing's id (a replay
 ballchasing held already counts as sent; one it failed to take waits and is sent on the next pass); the games they
-uploaded to ballchasing are imported by themselves, landed with their raw replay, and a real run publishes them."""
+uploaded to ballchasing are imported by themselves, landed with their raw replay, and a real run publishes them;
+their export holds these notes, and deleting their account drops them."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
 from urllib.parse import parse_qs, urlsplit
 
 import psycopg
@@ -16,6 +19,7 @@ import pytest
 
 from gamestats_assets.serve.core.sealed import new_key
 from gamestats_assets.serve.crud import accounts
+from gamestats_assets.serve.intake.ballchasing_own import looked_key
 from gamestats_assets.sources.ballchasing.client import URL_ENV
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
 from gamestats_assets_tests.loopback import Quiet, serving
@@ -101,11 +105,13 @@ def ballchasing():
 
 
 @pytest.fixture
-def player(request, ballchasing, data_dir, migrated_pg_url, monkeypatch):
-    """The app over the module's database and `data_dir`, ballchasing on loopback (the server has no key of its
-    own), and the headers of a player account the operator made (so with consent) for the three games' players."""
+def player(request, ballchasing, data_dir, migrated_pg_url, monkeypatch, tmp_path):
+    """The app over the module's database, `data_dir` and a Dagster instance of the test's own, ballchasing on
+    loopback (the server has no key of its own), and the headers of a player account the operator made (so with consent) for the three games' players."""
     monkeypatch.setenv("GAMESTATS_PG_URL", migrated_pg_url)
     monkeypatch.setenv(URL_ENV, ballchasing)
+    (tmp_path / "dagster").mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
     with psycopg.connect(migrated_pg_url, autocommit=True) as conn:
         key = accounts.create(conn, request.node.name[5:45], "player", PLAYER_IDS)
     with client_for(migrated_pg_url, api_token=TOKEN, requests_per_minute=100_000, data_dir=data_dir,
@@ -159,6 +165,21 @@ def test_a_keyed_players_uploads_are_sent_with_their_key_and_their_ballchasing_g
     publish_rocket_day(data_dir, migrated_pg_url, day)
     served = client.get(f"{BASE}/replays/{own_game.match_id}").json()["data"]
     assert served["status"] == "processed" and served["source"] == "replay", served
+
+    exported = client.get("/api/v1/users/export", headers=own).json()
+    name, notes = exported["account"], exported["ballchasing"]
+    assert {(note["id"], note["state"], note["ballchasing_id"]) for note in notes["sends"]} == {
+        (match_id, "sent", UPLOADED[0]["id"]), (HELD[2].match_id, "sent", HELD[0]["id"])}, notes
+    assert notes["own_games_looked_at"] is not None and all(note["account"] == name for note in notes["sends"])
+    archive = client.get("/api/v1/users/export/archive", headers=own)
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as zipped:
+        assert json.loads(zipped.read("data.json"))["ballchasing"]["sends"] == notes["sends"]
+
+    deleted = client.request("DELETE", "/api/v1/users/account", headers=own, json={"confirm": name})
+    assert deleted.status_code == 200, deleted.text
+    left = [path for kind in ("ballchasing_sends", "ballchasing_own")
+            for path in (data_dir / "state" / kind).rglob("*") if path.is_file()]
+    assert not [path for path in left if name in path.read_text() or path.name == looked_key(name)], left
 
 
 def test_an_upload_by_a_player_without_a_key_is_not_sent_and_answers_no_copy(player, data_dir):

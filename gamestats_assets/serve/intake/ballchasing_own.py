@@ -41,12 +41,17 @@ class Unsettled(Exception):
     conflict)."""
 
 
+def looked_key(account: str) -> str:
+    """The name of `account`'s note of its last full look (`OWN`): a digest of its name."""
+    return hashlib.blake2b(account.encode(), digest_size=16).hexdigest()
+
+
 def import_own(settings: ServeSettings, who: Principal, key: str) -> list[str]:
     """Land every replay `who` uploaded to ballchasing (with their `key`) since their last full look: the files
     landed, under the data folder. ballchasing's failures end the look early, to be taken again from the same time;
     a key it refuses raises `ApiError`."""
     door, started = door_of(settings), dt.datetime.now(dt.UTC)
-    looked = hashlib.blake2b(who.name.encode(), digest_size=16).hexdigest()
+    looked = looked_key(who.name)
     last = door.noted(OWN, looked)
     sent = {note.get("ballchasing_id") for note in notes(settings).values() if note["state"] == SENT}
     landed, whole, fetched = [], True, 0

@@ -1,8 +1,9 @@
 """A player's account deleted at their request (`DELETE /api/v1/users/account`), confirmed by repeating its name:
 each of its player ids deleted from landing, the lake, Dagster's instance and PostgreSQL (`gamestats players
-delete`'s deletion), then the account closed: its consent withdrawn, its profile deleted, its player ids forgotten,
-it and its keys revoked (its sessions with it). Afterwards no id of theirs is left anywhere the platform holds data;
-the deletions stay recorded, by digest, and the account's row, revoked, under a name that says nothing of them."""
+delete`'s deletion), its ballchasing.com notes dropped (`intake/ballchasing_notes`), then the account closed: its
+consent withdrawn, its profile deleted, its player ids forgotten, it and its keys revoked (its sessions with it).
+Afterwards no id of theirs is left anywhere the platform holds data; the deletions stay recorded, by digest, and the
+account's row, revoked, under a name that says nothing of them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from gamestats_assets.serve.core.bodies import Body
 from gamestats_assets.serve.core.models import field, shape
 from gamestats_assets.serve.crud import users as writes
 from gamestats_assets.serve.deps import InstanceOpenerDep, SettingsDep
+from gamestats_assets.serve.intake.ballchasing_notes import forget_own
 from gamestats_assets.serve.routes.users.common import PREFIX, TAGS, Deletion, Holder, delete_players, on_platform
 
 router = APIRouter(prefix=PREFIX, tags=TAGS)
@@ -46,6 +48,7 @@ async def delete_account(settings: SettingsDep, opener: InstanceOpenerDep, who: 
         raise HTTPException(400, f"to delete account {who.name} and all its data, repeat its name as `confirm`; "
                                  "nothing was deleted")
     await on_platform(settings, lambda conn: writes.withdraw_consent(conn, who.name))
+    await run_in_threadpool(forget_own, settings, who.name)
     deletions = await run_in_threadpool(delete_players, settings, opener(), who, f"account:{who.name}")
     await on_platform(settings, lambda conn: writes.close_account(conn, who.name))
     return {"account": who.name, "deletions": deletions}

@@ -1,8 +1,9 @@
 """A player's consent to the processing of their data (`/api/v1/users/consent`): what is stored of them, why and for
 how long, under a text version; their consent recorded (account, version, time); withdrawn, which deletes their data
-everywhere (`gamestats players delete`'s deletion, each of their player ids) and their profile. Before it nothing of
-a player who signed in is stored: the writes of their data answer 403 (`deps.Consented`). An account the operator
-made comes with the operator's consent (`recorded_by` operator)."""
+everywhere (`gamestats players delete`'s deletion, each of their player ids), their profile and their ballchasing.com
+notes (`intake/ballchasing_notes`). Before it nothing of a player who signed in is stored: the writes of their data
+answer 403 (`deps.Consented`). An account the operator made comes with the operator's consent (`recorded_by`
+operator)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from gamestats_assets.serve.core.models import field, shape
 from gamestats_assets.serve.crud import users as writes
 from gamestats_assets.serve.crud.accounts import OPERATOR_CONSENT
 from gamestats_assets.serve.deps import InstanceOpenerDep, SettingsDep
+from gamestats_assets.serve.intake.ballchasing_notes import forget_own
 from gamestats_assets.serve.queries import users as reads
 from gamestats_assets.serve.routes.users.common import (PREFIX, TAGS, TEXT_VERSION, Deletion, Holder, consent_text,
                                                        delete_players, on_platform)
@@ -79,9 +81,11 @@ async def give_consent(settings: SettingsDep, who: Holder, given: Given) -> dict
                responses={503: {"description": "other writers stopped the deletion; asking again finishes it"}})
 async def withdraw(settings: SettingsDep, opener: InstanceOpenerDep, who: Holder) -> dict:
     """Withdraw the account's consent: each of its player ids deleted from landing, the lake, Dagster's instance
-    and PostgreSQL, as `gamestats players delete` does (the account stops acting for them), and its profile deleted;
+    and PostgreSQL, as `gamestats players delete` does (the account stops acting for them), its profile and its
+    ballchasing.com notes deleted (an upload waiting to be sent there is sent no more);
     the account stays, storing nothing until it consents again. Withdrawn first: a deletion other writers stopped
     (503) is finished by asking again."""
     withdrawn = await on_platform(settings, lambda conn: writes.withdraw_consent(conn, who.name))
+    await run_in_threadpool(forget_own, settings, who.name)
     deletions = await run_in_threadpool(delete_players, settings, opener(), who, f"account:{who.name}")
     return {"account": who.name, "withdrawn": withdrawn, "deletions": deletions}

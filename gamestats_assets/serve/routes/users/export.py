@@ -3,7 +3,8 @@ referring to it, their consents, their profile opened, the published rows naming
 landing and quarantine files of every domain naming their ids, found as the deletion finds them (`own_files`: raw
 replays, imports, training sessions, stated ranks, PUBG match and telemetry files, LoL matches and timelines); and
 what Dagster's instance keeps by their ids (`own_runs`: tracked, backfills of their history, the runs launched);
-and the same as a zip (`/users/export/archive`): `data.json` and the files as stored under `files/`, by their place
+their ballchasing.com notes (`ballchasing_notes`: their uploads sent there, the last look at their games there); and
+the same as a zip (`/users/export/archive`): `data.json` and the files as stored under `files/`, by their place
 in the data folder."""
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from gamestats_assets.published.players import PLAYERS
 from gamestats_assets.serve.core.models import field, shape
 from gamestats_assets.serve.core.sealed import Sealer
 from gamestats_assets.serve.deps import InstanceDep, SealerDep, SettingsDep
+from gamestats_assets.serve.intake.ballchasing_notes import own_notes
 from gamestats_assets.serve.intake.own_files import files_of_player
 from gamestats_assets.serve.queries import user_export, users as reads
 from gamestats_assets.serve.queries.own_runs import runs_of_player
@@ -47,6 +49,12 @@ Runs = shape("ExportedRuns", "What Dagster's instance keeps by their ids (its ru
                                    "domain's `tracked_player` partitions"),
              backfills=field(list[dict[str, Any]], "the backfills of their history (id, status, when, tags)"),
              runs=field(list[dict[str, Any]], "the runs those launched (id, job, status, when, tags)"))
+Ballchasing = shape("ExportedBallchasingNotes", "What their own ballchasing.com key left noted",
+                    sends=field(list[dict[str, Any]], "each upload of theirs sent, or to send, there: its match "
+                                "`id`, `state`, `tries`, `at`, and ballchasing's `ballchasing_id` and `location`, or "
+                                "`why` not"),
+                    own_games_looked_at=field(str | None, "when their uploads there were last looked at in full "
+                                              "(null: never)"))
 Export = shape("UserExport", "Every row and file held about a player", account=field(str, "the account"),
                exported_at=field(dt.datetime, "when"),
                player_ids=field(dict[str, list[str]], "their ids as each domain's tables name them"),
@@ -56,6 +64,7 @@ Export = shape("UserExport", "Every row and file held about a player", account=f
                published=field(dict[str, list[dict[str, Any]]], "`schema.table` → the published rows naming them"),
                files=field(list[File], "the landing and quarantine files of every domain naming their ids (in the "
                            "archive as stored, under `files/`, by their place)"),
+               ballchasing=field(Ballchasing, "their ballchasing.com notes"),
                dagster=field(Runs | None, "what Dagster's instance keeps by their ids (null: the service runs "
                              "without the pipeline's instance)"))
 ZIP = {200: {"content": {"application/zip": {}}, "description": "`data.json` (the export) and `files/<place>`"}}
@@ -76,6 +85,7 @@ def gathered(settings, sealer: Sealer, instance, who) -> dict:
         "ballchasing_key": sealer.opened(profile["ballchasing_key_sealed"])}
     return {"account": who.name, "exported_at": dt.datetime.now(dt.UTC), "player_ids": ids, "account_rows": rows,
             "profile": opened, "published": published, "dagster": runs_of_player(instance, who),
+            "ballchasing": own_notes(settings, who.name),
             "files": [{"path": path.relative_to(settings.data_dir).as_posix(), "bytes": path.stat().st_size,
                        "sha256": hashlib.sha256(path.read_bytes()).hexdigest()} for path in files]}
 
@@ -84,7 +94,8 @@ def gathered(settings, sealer: Sealer, instance, who) -> dict:
 async def export(settings: SettingsDep, sealer: SealerDep, instance: InstanceDep, who: Holder) -> dict:
     """The account's rows, consents and sessions, its profile opened, the published rows naming its player ids,
     the list of the landing and quarantine files naming them, of every domain (the files themselves are in
-    `/users/export/archive`), and what Dagster's instance keeps by them (their tracked ids, backfills, runs)."""
+    `/users/export/archive`), what Dagster's instance keeps by them (their tracked ids, backfills, runs), and their
+    ballchasing.com notes (their uploads sent there, the last look at their games there)."""
     return await run_in_threadpool(gathered, settings, sealer, instance, who)
 
 
