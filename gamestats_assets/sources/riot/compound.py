@@ -10,9 +10,10 @@ import difflib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Annotated
 
 import polars as pl
-from pydantic import ConfigDict
+from pydantic import Field
 
 from gamestats_assets.lib.core.stats import proportion_test, wilson_bounds
 from gamestats_assets.sources.riot import ddragon
@@ -46,15 +47,11 @@ class GroupSummary:
     """A group of a champion's games and its mean of the metric, with the mean's 95 % interval (Wilson's for a
     win rate, Student's t otherwise)."""
 
-    __pydantic_config__ = ConfigDict(use_attribute_docstrings=True)
-    n: int
-    """the group's games"""
-    mean: float | None
-    """the metric's mean over them (null without a game)"""
-    ci_low: float | None
-    """the lower bound of the mean's 95 % interval (null below two games, or one game of a win rate)"""
-    ci_high: float | None
-    """its upper bound"""
+    n: Annotated[int, Field(description="the group's games")]
+    mean: Annotated[float | None, Field(description="the metric's mean over them (null without a game)")]
+    ci_low: Annotated[float | None, Field(description="the lower bound of the mean's 95 % interval (null below two "
+                                                      "games, or one game of a win rate)")]
+    ci_high: Annotated[float | None, Field(description="its upper bound")]
 
 
 @dataclass(frozen=True)
@@ -62,26 +59,18 @@ class CompoundResult:
     """A champion's counted games that meet every condition against its other games of the same queues and
     patches, on one metric."""
 
-    __pydantic_config__ = ConfigDict(use_attribute_docstrings=True)
-    champion: str
-    """the champion, as Data Dragon names it"""
-    completed: tuple[str, ...]
-    """the items every game of `meeting` completed, as Data Dragon names them"""
-    metric: str
-    """the metric compared (`dpm`, `kda`, `win`, ...)"""
-    meeting: GroupSummary
-    """the games meeting every condition"""
-    others: GroupSummary
-    """the champion's other games"""
-    p_value: float | None
-    """the two-sided p of the difference of the means (Welch's t-test; a two-proportion z-test for `win`; null
-    below two games a side)"""
-    queues: tuple[str, ...] = ()
-    """the queues asked (empty: every queue)"""
-    patches: tuple[str, ...] = ()
-    """the patches asked (empty: every patch)"""
-    conditions: tuple[str, ...] = ()
-    """every condition, as it reads"""
+    champion: Annotated[str, Field(description="the champion, as Data Dragon names it")]
+    completed: Annotated[tuple[str, ...], Field(description="the items every game of `meeting` completed, as Data "
+                                                            "Dragon names them")]
+    metric: Annotated[str, Field(description="the metric compared (`dpm`, `kda`, `win`, ...)")]
+    meeting: Annotated[GroupSummary, Field(description="the games meeting every condition")]
+    others: Annotated[GroupSummary, Field(description="the champion's other games")]
+    p_value: Annotated[float | None, Field(description="the two-sided p of the difference of the means (Welch's "
+                                                       "t-test; a two-proportion z-test for `win`; null below two "
+                                                       "games a side)")]
+    queues: Annotated[tuple[str, ...], Field(description="the queues asked (empty: every queue)")] = ()
+    patches: Annotated[tuple[str, ...], Field(description="the patches asked (empty: every patch)")] = ()
+    conditions: Annotated[tuple[str, ...], Field(description="every condition, as it reads")] = ()
 
     def lines(self) -> list[str]:
         def show(label: str, group: GroupSummary) -> str:
