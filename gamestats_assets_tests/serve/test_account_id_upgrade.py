@@ -4,23 +4,18 @@ every other id as it was."""
 
 from __future__ import annotations
 
-import shutil
-
 import psycopg
 
-from gamestats_assets.lib.publish.postgres import SQL_DIR, apply_migrations
+from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets.serve.core.accounts import Principal
-from gamestats_assets_tests.conftest import fresh_database
+from gamestats_assets_tests.serve.upgrades import before
 
 UPGRADE = "191_api_accounts_qualified_ids.sql"
 STEAM = "76561198000000001"
 
 
 def test_a_bare_steam_id_kept_before_is_qualified_and_acts_for_its_replays(admin_url, tmp_path):
-    before = tmp_path / "sql"
-    shutil.copytree(SQL_DIR, before, ignore=shutil.ignore_patterns(UPGRADE))
-    for url in fresh_database(admin_url):
-        apply_migrations(url, before)
+    with before(UPGRADE, admin_url, tmp_path) as url:
         with psycopg.connect(url) as conn:
             conn.execute("INSERT INTO gamestats_api.accounts (name, role, player_ids) VALUES "
                          "('old', 'player', %s), ('pubg', 'player', %s)",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -21,17 +20,17 @@ import psycopg
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 
-from gamestats_assets.lib.publish.postgres import SQL_DIR, apply_migrations
+from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets.serve.core.accounts import PLATFORMS
 from gamestats_assets.serve.crud import accounts
 from gamestats_assets.sources.ballchasing.client import URL_ENV
 from gamestats_assets.sources.replays.header import read_header_alone
-from gamestats_assets_tests.conftest import fresh_database
 from gamestats_assets_tests.loopback import Quiet
 from gamestats_assets_tests.loopback import serving as loopback
 from gamestats_assets_tests.serve.conftest import TOKEN, client_for
 from gamestats_assets_tests.serve.leftovers import anywhere
 from gamestats_assets_tests.serve.running import serving
+from gamestats_assets_tests.serve.upgrades import before
 
 pytestmark = pytest.mark.long
 
@@ -302,10 +301,7 @@ def test_deleting_the_account_needs_its_name_then_leaves_their_id_nowhere(rocket
 def test_an_account_made_before_consent_was_recorded_carries_the_operators(admin_url, tmp_path):
     """`sql/193_user_data.sql` applied over accounts the operator made before: each in use gets the operator's
     consent, a revoked one none."""
-    before = tmp_path / "sql"
-    shutil.copytree(SQL_DIR, before, ignore=shutil.ignore_patterns(UPGRADE))
-    for url in fresh_database(admin_url):
-        apply_migrations(url, before)
+    with before(UPGRADE, admin_url, tmp_path) as url:
         with psycopg.connect(url) as conn:
             conn.execute("INSERT INTO gamestats_api.accounts (name, role, player_ids, revoked_at) VALUES "
                          "('earlier', 'player', %s, NULL), ('gone', 'player', %s, now())",
