@@ -8,14 +8,14 @@ import psycopg
 
 from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets.serve.core.accounts import Principal
-from gamestats_assets_tests.serve.upgrades import before
+from gamestats_assets_tests.serve.upgrades import migrated_before
 
 UPGRADE = "191_api_accounts_qualified_ids.sql"
 STEAM = "76561198000000001"
 
 
 def test_a_bare_steam_id_kept_before_is_qualified_and_acts_for_its_replays(admin_url, tmp_path):
-    with before(UPGRADE, admin_url, tmp_path) as url:
+    with migrated_before(UPGRADE, admin_url, tmp_path) as url:
         with psycopg.connect(url) as conn:
             conn.execute("INSERT INTO gamestats_api.accounts (name, role, player_ids) VALUES "
                          "('old', 'player', %s), ('pubg', 'player', %s)",

@@ -30,7 +30,7 @@ from gamestats_assets_tests.loopback import serving as loopback
 from gamestats_assets_tests.serve.conftest import TOKEN, client_for
 from gamestats_assets_tests.serve.leftovers import anywhere
 from gamestats_assets_tests.serve.running import serving
-from gamestats_assets_tests.serve.upgrades import before
+from gamestats_assets_tests.serve.upgrades import migrated_before
 
 pytestmark = pytest.mark.long
 
@@ -301,7 +301,7 @@ def test_deleting_the_account_needs_its_name_then_leaves_their_id_nowhere(rocket
 def test_an_account_made_before_consent_was_recorded_carries_the_operators(admin_url, tmp_path):
     """`sql/193_user_data.sql` applied over accounts the operator made before: each in use gets the operator's
     consent, a revoked one none."""
-    with before(UPGRADE, admin_url, tmp_path) as url:
+    with migrated_before(UPGRADE, admin_url, tmp_path) as url:
         with psycopg.connect(url) as conn:
             conn.execute("INSERT INTO gamestats_api.accounts (name, role, player_ids, revoked_at) VALUES "
                          "('earlier', 'player', %s, NULL), ('gone', 'player', %s, now())",

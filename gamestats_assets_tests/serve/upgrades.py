@@ -13,7 +13,7 @@ from gamestats_assets_tests.conftest import fresh_database
 
 
 @contextmanager
-def before(upgrade: str, admin_url: str, folder: Path) -> Iterator[str]:
+def migrated_before(upgrade: str, admin_url: str, folder: Path) -> Iterator[str]:
     """A new database with every migration but `upgrade` applied (its URL, for the block's life; dropped after)."""
     without = folder / "sql"
     shutil.copytree(SQL_DIR, without, ignore=shutil.ignore_patterns(upgrade))
