@@ -16,6 +16,7 @@ import uvicorn
 from gamestats_assets.serve.app import create_app
 from gamestats_assets.serve.core.settings import ServeSettings
 from gamestats_assets_tests.serve.chromium import DESKTOP, PHONE, Browser, chromium_or_skip
+from gamestats_assets_tests.serve.running import landed_upload
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-screenshots"
 """Where a failing page test leaves its screenshot (`test-screenshots/<test>.png` in the repository)."""
@@ -87,6 +88,22 @@ def clean_load(page: Browser, url: str) -> None:
     page.ready()
     shown = page.evaluate("document.getElementById('errors')?.innerText || ''")
     assert not page.errors and not shown, f"errors on {url}: {page.errors} {shown}"
+
+
+def text(page: Browser, selector: str) -> str:
+    """The rendered text of the first element `selector` finds (empty without one)."""
+    return page.evaluate(f"document.querySelector({selector!r})?.innerText || ''")
+
+
+def followed_upload(page: Browser, base: str, run_day, data_dir: Path, match: str) -> None:
+    """An upload the page saved while no daemon runs, followed as its player does: its day run (`run_day`, by the
+    day's folder it landed in), the page then says it is served and links the game's page, which opens clean."""
+    run_day(landed_upload(data_dir, match).parent.name)
+    page.wait_for("document.getElementById('upload').dataset.status === 'processed'", seconds=60)
+    assert text(page, "#upload-status").startswith("Served")
+    href = page.evaluate("document.getElementById('upload-analysis').getAttribute('href')")
+    assert href == f"replay.html?id={match}"
+    clean_load(page, f"{base}/{href}")
 
 
 CUT = """(() => {

@@ -28,10 +28,11 @@ from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
 from gamestats_assets_tests.serve.chromium import DESKTOP, PHONE, Browser
 from gamestats_assets_tests.serve.leftovers import anywhere, in_files
-from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, clean_load, cut_elements
+from gamestats_assets_tests.serve.pages import (SCREENSHOTS, browser, check, clean_load, cut_elements, followed_upload,
+                                                text)
 from gamestats_assets_tests.serve.platforms import SteamOpenId
 from gamestats_assets_tests.serve.platforms import served as platform_served
-from gamestats_assets_tests.serve.running import landed_upload, serving
+from gamestats_assets_tests.serve.running import serving
 
 pytestmark = pytest.mark.long
 
@@ -91,10 +92,6 @@ def dagster_texts_naming(pg_url: str, needles: list[str]) -> list[str]:
     return found
 
 
-def text(page: Browser, selector: str) -> str:
-    return page.evaluate(f"document.querySelector({selector!r})?.innerText || ''")
-
-
 def downloaded(folder: Path, name: str, seconds: float = 60) -> bytes:
     """The file `name` the browser saved into `folder`, once whole."""
     deadline = time.monotonic() + seconds
@@ -152,12 +149,8 @@ def test_a_new_player_signs_in_consents_uploads_exports_and_deletes_and_is_left_
         page.evaluate("document.getElementById('upload-send').click()")
         page.wait_for("document.getElementById('upload').dataset.pipeline === 'stopped'")
         assert text(page, "#upload-status").startswith("Saved, but the pipeline is not running")
-        site["run_day"](landed_upload(data_dir, match).parent.name)
-        page.wait_for("document.getElementById('upload').dataset.status === 'processed'", seconds=60)
-        assert text(page, "#upload-status").startswith("Served")
-        href = page.evaluate("document.getElementById('upload-analysis').getAttribute('href')")
-        assert href == f"replay.html?id={match}"
-        clean_load(page, f"{base}/{href}")
+        followed_upload(page, base, site["run_day"], data_dir, match)
+        href = f"replay.html?id={match}"
         assert player.name in text(page, "#teams")
         fits(page, width)
         page.screenshot(SCREENSHOTS / "rocket" / f"new_player_replay_{width}.png")

@@ -31,8 +31,8 @@ from gamestats_assets_tests.rocket.conftest import REPLAYS
 from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
 from gamestats_assets_tests.serve.chromium import DESKTOP, PHONE
 from gamestats_assets_tests.serve.conftest import client_for
-from gamestats_assets_tests.serve.pages import SCREENSHOTS, at_phone_width, browser, check, clean_load, served
-from gamestats_assets_tests.serve.running import landed_upload
+from gamestats_assets_tests.serve.pages import (SCREENSHOTS, at_phone_width, browser, check, clean_load,
+                                                followed_upload, served, text)
 from gamestats_assets_tests.serve.test_rocket import PER_GAME_PERCENTILES, SYNTHETIC_DAY
 
 
@@ -91,10 +91,6 @@ def at_width(page, width: int) -> None:
 def rows(pg_url: str, sql: str, params=()) -> list[tuple]:
     with psycopg.connect(pg_url) as conn:
         return conn.execute(sql, params).fetchall()
-
-
-def text(page, selector: str) -> str:
-    return page.evaluate(f"document.querySelector({selector!r})?.innerText || ''")
 
 
 def a_player_with_skills(pg_url: str) -> str:
@@ -661,12 +657,7 @@ def test_a_signed_in_player_uploads_a_replay_from_the_page_and_follows_it_to_its
             "no daemon runs beside this app: the page says so rather than spin"
         assert page.evaluate("sessionStorage.getItem('gamestats.apiKey')") == key
         assert page.evaluate("document.getElementById('upload-key').value") == ""
-        published["run_day"](landed_upload(published["data_dir"], match).parent.name)
-        page.wait_for("document.getElementById('upload').dataset.status === 'processed'", seconds=60)
-        assert text(page, "#upload-status").startswith("Served")
-        href = page.evaluate("document.getElementById('upload-analysis').getAttribute('href')")
-        assert href == f"replay.html?id={match}"
-        clean_load(page, f"{base}/{href}")
+        followed_upload(page, base, published["run_day"], published["data_dir"], match)
         assert human.name in text(page, "#teams")
         assert "raw .replay" in text(page, "#format")
         page.screenshot(SHOTS / "replay_uploaded_1400.png")
