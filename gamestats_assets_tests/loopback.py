@@ -3,6 +3,9 @@ free port for a block's life."""
 
 from __future__ import annotations
 
+import os
+import random
+import socket
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -26,6 +29,23 @@ class Quiet(BaseHTTPRequestHandler):
 
     def log_message(self, *args) -> None:
         pass
+
+BELOW_EPHEMERAL = (20000, 32000)
+"""The ports `free_port` draws from: below Linux's ephemeral range (32768 and up), from which every outgoing
+connection of the suite's other workers takes its own port, so a port found free stays free until a server binds it."""
+
+
+def free_port() -> int:
+    """A loopback port no socket holds, for a server started by a test that must name its port before it listens."""
+    draw = random.Random(f"{os.getpid()}-{os.urandom(8).hex()}")
+    while True:
+        port = draw.randrange(*BELOW_EPHEMERAL)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
 
 
 @contextmanager

@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from common import admin_url, bench_database, drop_database  # noqa: E402
 from gamestats_assets_tests.e2e.dev import Dev, wait_until  # noqa: E402
-from gamestats_assets_tests.e2e.site import free_port  # noqa: E402
+from gamestats_assets_tests.loopback import free_port  # noqa: E402
 
 DATABASE = "gamestats_bench_backfill_vs_live"
 SEED = 11

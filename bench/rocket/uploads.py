@@ -62,7 +62,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from common import admin_url, bench_database, drop_database  # noqa: E402
 from gamestats_assets_tests.e2e.dev import Dev, Serve, wait_until  # noqa: E402
-from gamestats_assets_tests.e2e.site import free_port, ticks  # noqa: E402
+from gamestats_assets_tests.e2e.site import ticks  # noqa: E402
+from gamestats_assets_tests.loopback import free_port  # noqa: E402
 
 PROJECT_REPLAYS = (ROOT / "data" / "reference" / "rocket" / "replays",
                    ROOT / "gamestats_assets_tests" / "fixtures" / "rocketleague")

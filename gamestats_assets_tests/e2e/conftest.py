@@ -10,7 +10,8 @@ import pytest
 
 from gamestats_assets_tests.alert_receiver import receiving
 from gamestats_assets_tests.e2e.dev import Dev, Serve
-from gamestats_assets_tests.e2e.site import START, RecentRiot, free_port, serve
+from gamestats_assets_tests.e2e.site import START, RecentRiot, serve
+from gamestats_assets_tests.loopback import free_port
 from gamestats_assets_tests.rocket.test_live import _Ballchasing
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
 import threading
 from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -19,6 +18,7 @@ from gamestats_assets.lib.intake.tracking import PLAYER_TAG
 from gamestats_assets_tests.e2e.dev import Dev
 from gamestats_assets_tests.lol.test_riot_client import FIXTURES as RIOT_FIXTURES
 from gamestats_assets_tests.lol.test_riot_client import MATCH_ID, PUUID, RecordedRiot
+from gamestats_assets_tests.loopback import free_port
 
 START = dt.date(2021, 1, 1)
 """The first daily partition: the L2M day delivered, with the recorded LoL and Rocket League games after it."""
@@ -57,12 +57,6 @@ class RecentRiot(RecordedRiot):
         known = url.path in routes and self.headers.get("X-Riot-Token") == "test-key"
         self.answer(200 if known else 404, json.dumps(routes[url.path] if known else {"status": {"status_code": 404}})
                     .encode())
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def serve(handler) -> ThreadingHTTPServer:

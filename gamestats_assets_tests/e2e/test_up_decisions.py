@@ -15,7 +15,8 @@ from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES
 
 import dagster as dg
 from gamestats_assets_tests.e2e.dev import Up, wait_until
-from gamestats_assets_tests.e2e.site import free_port, rows
+from gamestats_assets_tests.e2e.site import rows
+from gamestats_assets_tests.loopback import free_port
 from gamestats_assets_tests.serve.conftest import published_one_round  # noqa: F401 - the season it runs on
 from gamestats_assets_tests.serve.pages import clean_load, signed_in_admin
 

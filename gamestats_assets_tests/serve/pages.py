@@ -4,7 +4,6 @@ one Chromium for a module, and a screenshot of the page written when a test fail
 from __future__ import annotations
 
 import contextlib
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,15 +16,10 @@ from gamestats_assets.serve.app import create_app
 from gamestats_assets.serve.core.settings import ServeSettings
 from gamestats_assets_tests.serve.chromium import DESKTOP, PHONE, Browser, chromium_or_skip
 from gamestats_assets_tests.serve.running import landed_upload
+from gamestats_assets_tests.loopback import free_port
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-screenshots"
 """Where a failing page test leaves its screenshot (`test-screenshots/<test>.png` in the repository)."""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextlib.contextmanager

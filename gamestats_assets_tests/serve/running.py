@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from gamestats_assets_tests.serve.test_cli_serve import free_port
+from gamestats_assets_tests.loopback import free_port
 
 WATCHER = "127.0.0.9"
 """The loopback address that asks whether the server is up, so that no test address's budget is spent on it."""

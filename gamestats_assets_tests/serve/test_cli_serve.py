@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,12 +15,7 @@ import httpx
 import pytest
 
 from gamestats_assets.lib.publish import embedded_postgres
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from gamestats_assets_tests.loopback import free_port
 
 
 def started(port: int, env: dict, *arguments: str) -> subprocess.Popen:

@@ -23,7 +23,7 @@ from cryptography.x509.oid import NameOID
 
 from gamestats_assets.serve.core.transport import DEFAULT_HSTS_SECONDS
 from gamestats_assets_tests.serve.running import serving
-from gamestats_assets_tests.serve.test_cli_serve import free_port
+from gamestats_assets_tests.loopback import free_port
 
 HSTS = f"max-age={DEFAULT_HSTS_SECONDS}"
 
