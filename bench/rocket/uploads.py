@@ -12,12 +12,17 @@ With `--bulk N`, about N synthetic ballchasing replays (`emit_day`) are first wr
 the daemon runs that day, and only then are the uploads (by default one) sent: what one more replay costs in a
 full day.
 
-Prints one JSON object: per upload the seconds from upload to served; p50, p95 (nearest rank) and max overall and
-for the last tenth of the uploads; served, failed, refused and unresolved counts; the daemon's `rocket_daily`
-runs (when queued, launched, started, published and ended, their slowest steps, what their ETL said of the
-replays' parse, what a run costs beside its parse, and runs of the same partition that overlapped); the runs of
-other jobs; the machine's cores and load average; and whether the target held (every upload served, p95 of all and
-of the last tenth ≤ 30 s). Progress goes to stderr.
+Prints one JSON object: the rate and the replay count; per upload the seconds its upload took to be answered and
+from upload to served; p50, p95 (nearest rank) and max of both overall and for the last tenth of the uploads
+(`answer_seconds`, `upload_to_served_seconds` and their `last_tenth_`); served, failed, refused and unresolved
+counts; the daemon's `rocket_daily` runs (when queued, launched, started, published and ended, their slowest steps,
+what their ETL said of the replays' parse, what a run costs beside its parse, and runs of the same partition that
+overlapped); the runs of other jobs; the machine's cores and load average; whether the target held (`target_met`:
+every upload served, p95 of all and of the last tenth ≤ 30 s) and whether the uploads were answered in time
+(`answer_target_met`: p95 of all and of the last tenth ≤ 1 s); and the CPU seconds the platform's processes used
+from the first upload until the runs ended, by stage, in total and per replay (`cpu_seconds_by_stage`,
+`cpu_seconds_per_replay_by_stage`: see `process_cpu.py`), beside what the cores offered in that time
+(`cpu_seconds_available`, `cpu_fraction_used`). Progress goes to stderr.
 
     python bench/rocket/uploads.py                                  # 100 replays at 1,000 an hour
     python bench/rocket/uploads.py --replays-count 10 --rate 3600   # a short run
@@ -61,6 +66,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from common import admin_url, bench_database, drop_database  # noqa: E402
+from process_cpu import StageCpu, platform_trees  # noqa: E402
+from gamestats_assets.lib.deploy.run_health import run_process  # noqa: E402
 from gamestats_assets_tests.e2e.dev import Dev, Serve, wait_until  # noqa: E402
 from gamestats_assets_tests.e2e.site import ticks  # noqa: E402
 from gamestats_assets_tests.loopback import free_port  # noqa: E402
@@ -75,6 +82,8 @@ CLIENTS = 32
 """Uploads in flight at once at most: players upload independently, each waiting for their own answer."""
 TARGET_SECONDS = 30
 """The RocketTrainer document's target: a replay served within 30 s of its upload while 1,000 an hour arrive."""
+ANSWER_TARGET_SECONDS = 1.0
+"""The longest a player should wait for the upload's own answer (the 202 with the replay's id), at p95."""
 REQUESTS_PER_MINUTE = 1_000_000
 """The serve's per-client budget in the benchmark: the bench asks for every pending replay each second from one
 address, which the default budget (600 a minute) would answer with 429s."""
@@ -379,8 +388,11 @@ def runs_summary(instance: dg.DagsterInstance, origin: float) -> dict:
 def outcome_summary(uploads: list[Upload]) -> dict:
     """Counts by outcome; upload → served seconds overall and for the last tenth of the uploads sent (of the served
     ones: see the counts for the others); and whether the target held: every upload served, the p95 of all and of
-    the last tenth within `TARGET_SECONDS`."""
+    the last tenth within `TARGET_SECONDS`. The same for the upload's own answer (every upload, whatever its
+    answer), against `ANSWER_TARGET_SECONDS`."""
     last = uploads[-math.ceil(len(uploads) / 10):] if uploads else []
+    answer = percentiles([round(upload.upload_seconds, 2) for upload in uploads])
+    last_answer = percentiles([round(upload.upload_seconds, 2) for upload in last])
     overall = percentiles([upload.settled_seconds for upload in uploads if upload.outcome == "served"])
     latest = percentiles([upload.settled_seconds for upload in last if upload.outcome == "served"])
     counts = {outcome: sum(upload.outcome == outcome for upload in uploads)
@@ -388,7 +400,23 @@ def outcome_summary(uploads: list[Upload]) -> dict:
     return {"counts": counts, "upload_to_served_seconds": overall, "last_tenth_upload_to_served_seconds": latest,
             "target_p95_seconds": TARGET_SECONDS,
             "target_met": counts["served"] == len(uploads) > 0
-            and overall["p95"] <= TARGET_SECONDS and latest["p95"] <= TARGET_SECONDS}
+            and overall["p95"] <= TARGET_SECONDS and latest["p95"] <= TARGET_SECONDS,
+            "answer_seconds": answer, "last_tenth_answer_seconds": last_answer,
+            "answer_target_p95_seconds": ANSWER_TARGET_SECONDS,
+            "answer_target_met": bool(uploads) and answer["p95"] <= ANSWER_TARGET_SECONDS
+            and last_answer["p95"] <= ANSWER_TARGET_SECONDS}
+
+
+def publish_windows(instance: dg.DagsterInstance) -> list[tuple[int, float, float]]:
+    """Per `rocket_daily` run whose publish step ended: its process's pid and the step's start and end."""
+    windows = []
+    for run in instance.get_runs(filters=dg.RunsFilter(job_name=JOB)):
+        process = run_process(instance, run.run_id)
+        step = next((step for step in instance.get_run_step_stats(run.run_id, step_keys=[PUBLISH_STEP])
+                     if step.start_time and step.end_time), None)
+        if process is not None and step is not None:
+            windows.append((process[0], step.start_time, step.end_time))
+    return windows
 
 
 def published_matches(pg_url: str) -> int:
@@ -424,11 +452,15 @@ def measure(args: argparse.Namespace, replays: list[Path], today: dt.date, work:
         report["bulk"].update(seconds_to_run=round(time.monotonic() - started, 1),
                               matches_published=published_matches(pg_url))
     origin = time.time()
+    cpu = StageCpu(platform_trees(serve.process.pid, dev.process.pid))
+    cpu.start()
     uploads, poll_errors = upload_and_follow(f"http://127.0.0.1:{serve.port}", Serve.TOKEN, replays,
                                              3600 / args.rate, args.timeout, load)
     ended = runs_ended(instance, args.runs_grace)
+    cpu.stop()
     load.sample()
-    return {**report, **outcome_summary(uploads), "uploads": [upload.as_dict() for upload in uploads],
+    return {**report, **outcome_summary(uploads), **cpu.report(len(replays), publish_windows(instance)),
+            "uploads": [upload.as_dict() for upload in uploads],
             "rocket_daily_runs": {**runs_summary(instance, origin), "all_ended_before_the_report": ended},
             "poll_errors": poll_errors,
             "load_average_1min": load.as_dict(), "matches_published": published_matches(pg_url)}
