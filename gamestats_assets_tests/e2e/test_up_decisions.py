@@ -11,6 +11,7 @@ import time
 
 import httpx
 import pytest
+from dagster._core.scheduler.instigation import TickStatus
 from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES
 
 import dagster as dg
@@ -42,9 +43,13 @@ def up(published_one_round, tmp_path_factory):  # noqa: F811
     running.stop()
 
 
-def quiet(up: Up, instance: dg.DagsterInstance, client: httpx.Client, seconds: float = 40) -> None:
-    """Waits until no run is queued or in progress, and every decision is applied, for `seconds` on end (the
-    snapshots' automation ticks every 30 s)."""
+SETTLING_SENSORS = ("pubg_landing_sensor", "gamestats_automation")
+"""The sensors that start runs by themselves: the season's files found in landing, the snapshots that follow."""
+
+
+def quiet(up: Up, instance: dg.DagsterInstance, client: httpx.Client, sensors=SETTLING_SENSORS) -> None:
+    """Waits until no run is queued or in progress and every decision is applied, and each of `sensors` has since
+    finished a tick without starting a run (the snapshots' automation ticks every 30 s)."""
     since = [None]
 
     def settled():
@@ -53,10 +58,17 @@ def quiet(up: Up, instance: dg.DagsterInstance, client: httpx.Client, seconds: f
         if busy or any(d["status"] != "applied" for d in decisions):
             since[0] = None
             return False
-        since[0] = since[0] or time.monotonic()
-        return time.monotonic() - since[0] >= seconds
+        since[0] = since[0] or time.time()
+        return all(skipped_since(instance, sensor, since[0]) for sensor in sensors)
 
     wait_until(settled, 600, "the pipeline to settle", up)
+
+
+def skipped_since(instance: dg.DagsterInstance, sensor: str, since: float) -> bool:
+    """Whether a tick of `sensor` that began after `since` (seconds since the epoch) ended without starting a run."""
+    return any(tick.status == TickStatus.SKIPPED and tick.timestamp > since
+               for state in instance.all_instigator_state() if state.instigator_name == sensor
+               for tick in instance.get_ticks(state.instigator_origin_id, state.selector_id, after=since, limit=10))
 
 
 def standings(client: httpx.Client) -> dict[str, float]:
@@ -157,7 +169,7 @@ def test_a_delay_and_its_undo_reach_the_public_schedule(up, page, record_propert
     [(round_id,)] = rows(pg_url, "SELECT round_id FROM pubg.tournament_scheduled_matches WHERE division_id = 'Pro' "
                                  "ORDER BY scheduled_at LIMIT 1")
     with up.client() as client:
-        quiet(up, instance=up.instance(), client=client, seconds=5)
+        quiet(up, up.instance(), client, sensors=("pubg_organiser_decisions",))
         before = slot_times(client, round_id)
         open_admin(page, up)
         choose(page, "round", round_id)
