@@ -17,9 +17,9 @@ from psycopg.rows import dict_row
 from gamestats_assets.defs.rocket.transforms import recommend, skills
 from gamestats_assets.sources.ballchasing.ranks import division_index
 from gamestats_assets_tests.rocket.conftest import FIXTURES
+from gamestats_assets_tests.serve.conftest import rocket_two_days  # noqa: F401 (the module's fixture)
 from gamestats_assets_tests.serve.rocket_days import RocketDays
 
-SYNTHETIC_DAYS = ("2026-03-01", "2026-03-02")
 UPLOAD_DAY, STATED_DAY = "2026-03-03", "2026-03-04"
 UPLOADS = [FIXTURES / "replays" / name for name in ("2114.replay", "540d.replay", "6d1b.replay")]
 """Three real ranked-doubles games (2015-2016) of one player, as raw replays: they carry no rank."""
@@ -37,25 +37,24 @@ def of_uploader(pg_url: str, table: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def uploader(tmp_path_factory, module_pg_url):
-    """Two synthetic days of ranked players, then the uploader's raw replays landed and run (`before`: what the
-    tables hold of them then), then their statement of Diamond I landed the next day and run."""
-    days = RocketDays(tmp_path_factory.mktemp("stated_band") / "data", module_pg_url)
-    for day in SYNTHETIC_DAYS:
-        days.run_day(day, snapshots=False)
+def uploader(rocket_two_days):  # noqa: F811
+    """Two synthetic days of ranked players (`rocket_two_days`), then the uploader's raw replays landed and run
+    (`before`: what the tables hold of them then), then their statement of Diamond I landed the next day and run."""
+    pg_url = rocket_two_days["pg_url"]
+    days = RocketDays(rocket_two_days["data_dir"], pg_url)
     folder = days.landing / UPLOAD_DAY
     folder.mkdir(parents=True)
     for replay in UPLOADS:
         shutil.copy(replay, folder / replay.name)
     days.run_day(UPLOAD_DAY)
-    before = {table: of_uploader(module_pg_url, table)
+    before = {table: of_uploader(pg_url, table)
               for table in ("player_weaknesses", "recommendations", "rank_predictions", "rank_outlook")}
     statement = {"statement_id": "d1", "player_id": UPLOADER, "playlist": "ranked-doubles", "rank_tier": 13,
                  "rank_division": 1, "stated_at": f"{STATED_DAY}T10:00:00+00:00"}
     (days.landing / STATED_DAY).mkdir()
     (days.landing / STATED_DAY / "stated_ranks_d1.jsonl").write_text(json.dumps(statement) + "\n")
     days.run_day(STATED_DAY)
-    return {"pg_url": module_pg_url, "before": before}
+    return {"pg_url": pg_url, "before": before}
 
 
 def test_before_a_statement_the_uploaders_games_are_compared_with_no_band(uploader):

@@ -24,6 +24,7 @@ from gamestats_assets_tests.conftest import built_once, database_url, fresh_data
 from gamestats_assets_tests.pubg.test_pipeline import run_matches, run_snapshots
 from gamestats_assets_tests.runs import execute_assets
 from gamestats_assets_tests.serve.chromium import chromium_or_skip
+from gamestats_assets_tests.serve.rocket_days import synthetic_days
 
 DAY = dt.date(2026, 2, 1)
 """The day the LoL and L2M domains are published for."""
@@ -181,6 +182,14 @@ lol_findings = copied_per_module("lol_findings", publish_lol_findings)
 """`DAY` of LoL for `FINDINGS_USERS` users as a real run of the domain published it."""
 rocket_day = copied_per_module("rocket_day", publish_rocket)
 """`ROCKET_DAY` of Rocket League as a real run of the domain published it."""
+ROCKET_DAYS = [(ROCKET_DAY + dt.timedelta(days=n)).isoformat() for n in range(3)]
+"""The synthetic days of the rocket domain the modules below start from, from `ROCKET_DAY`."""
+rocket_one_day = copied_per_module("rocket_one_day", synthetic_days(ROCKET_DAYS[0]))
+"""The rocket assets of `ROCKET_DAY` alone (no tables over every day), for the module to run its own days after."""
+rocket_two_days = copied_per_module("rocket_two_days", synthetic_days(*ROCKET_DAYS[:2]))
+"""The rocket assets of the first two `ROCKET_DAYS`, a run each (no tables over every day)."""
+rocket_three_days = copied_per_module("rocket_three_days", synthetic_days((ROCKET_DAYS[0], ROCKET_DAYS[2])))
+"""The rocket assets of the three `ROCKET_DAYS` in one run (no tables over every day)."""
 
 
 def client_for(pg_url: str, **settings) -> TestClient:

@@ -13,26 +13,23 @@ import re
 import shutil
 import uuid
 
-import dagster as dg
 import httpx
 import psycopg
 import pytest
 from scipy.stats import t
 
-from gamestats_assets.definitions import build_definitions
 from gamestats_assets.generator.emitters.rocket import generate_replays
-from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.serve.crud import accounts
 from gamestats_assets.sources.ballchasing.measures import STATS
 from gamestats_assets.sources.ballchasing.names import playlist_name
 from gamestats_assets.sources.ballchasing.ranks import THIN_GAMES, rank_document
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets_tests.rocket.conftest import REPLAYS
-from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
 from gamestats_assets_tests.serve.chromium import DESKTOP, PHONE
 from gamestats_assets_tests.serve.conftest import client_for
 from gamestats_assets_tests.serve.pages import (SCREENSHOTS, at_phone_width, browser, check, clean_load,
                                                 followed_upload, served, text)
+from gamestats_assets_tests.serve.rocket_days import RocketDays
 from gamestats_assets_tests.serve.test_rocket import PER_GAME_PERCENTILES, SYNTHETIC_DAY
 
 
@@ -47,40 +44,35 @@ SHOTS = SCREENSHOTS / "rocket"
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory, migrated_pg_url):
-    """Three synthetic days (enough games a player to find some planted weaknesses) and the day of the real raw
-    replay run by the rocket assets into `migrated_pg_url`, with what runs another day (`run_day`)."""
-    data_dir = tmp_path_factory.mktemp("pages_rocket") / "data"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
-        patch.setenv("GAMESTATS_PG_URL", migrated_pg_url)
-        patch.setenv("GAMESTATS_USERS", "200")
-        defs = build_definitions(Settings.from_env())
-        instance = dg.DagsterInstance.ephemeral()
-        replay_day = (SYNTHETIC_DAY - dt.timedelta(days=1)).isoformat()
-        folder = Settings.from_env().landing_dir("rocket") / replay_day
-        folder.mkdir(parents=True)
-        shutil.copy(REPLAYS / REPLAY, folder)
-        shutil.copy(REPLAYS / CROWDED, folder)
-        run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=replay_day)
-        run(defs, rocket_keys(defs, partitioned=True), instance, tags={
-            "dagster/asset_partition_range_start": SYNTHETIC_DAY.isoformat(),
-            "dagster/asset_partition_range_end": (SYNTHETIC_DAY + dt.timedelta(days=2)).isoformat()})
-        run(defs, rocket_keys(defs, partitioned=False), instance)
+def published(rocket_three_days):
+    """Three synthetic days (enough games a player to find some planted weaknesses, `rocket_three_days`), then the
+    day of the real raw replay and the tables over every day run by the rocket assets, with what runs another day
+    (`run_day`)."""
+    data_dir, pg_url = rocket_three_days["data_dir"], rocket_three_days["pg_url"]
+    days = RocketDays(data_dir, pg_url)
+    replay_day = (SYNTHETIC_DAY - dt.timedelta(days=1)).isoformat()
+    folder = days.landing / replay_day
+    folder.mkdir(parents=True)
+    shutil.copy(REPLAYS / REPLAY, folder)
+    shutil.copy(REPLAYS / CROWDED, folder)
+    days.run_day(replay_day)
 
     def run_day(day: str) -> None:
         """The rocket assets of `day` run as the daemon runs a landed file's day, publishing into the database."""
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
-            patch.setenv("GAMESTATS_PG_URL", migrated_pg_url)
-            run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=day)
+        days.run_day(day, snapshots=False)
 
-    return {"data_dir": data_dir, "run_day": run_day}
+    return {"data_dir": data_dir, "pg_url": pg_url, "run_day": run_day}
 
 
 @pytest.fixture(scope="module")
-def site(chromium, published, migrated_pg_url):
-    with served(migrated_pg_url, data_dir=published["data_dir"]) as base, browser() as page:
+def rocket_pg_url(published) -> str:
+    """The module's database, as `published` left it."""
+    return published["pg_url"]
+
+
+@pytest.fixture(scope="module")
+def site(chromium, published, rocket_pg_url):
+    with served(rocket_pg_url, data_dir=published["data_dir"]) as base, browser() as page:
         yield base, page
 
 
@@ -130,9 +122,9 @@ def test_a_replay_page_shows_its_stat_groups(site, request):
         page.screenshot(SCREENSHOTS / "pages" / "replay.png")
 
 
-def test_a_replay_players_page_draws_their_positional_heatmap(site, request, migrated_pg_url):
+def test_a_replay_players_page_draws_their_positional_heatmap(site, request, rocket_pg_url):
     base, page = site
-    with psycopg.connect(migrated_pg_url) as conn:
+    with psycopg.connect(rocket_pg_url) as conn:
         player, cells = conn.execute("SELECT player_id, count(*) FROM rocket.position_heatmaps GROUP BY player_id "
                                      "ORDER BY player_id LIMIT 1").fetchone()
     with check(page, request):
@@ -147,9 +139,9 @@ def test_a_replay_players_page_draws_their_positional_heatmap(site, request, mig
         page.screenshot(SCREENSHOTS / "pages" / "player_heatmap.png")
 
 
-def test_a_player_with_only_ballchasing_json_is_told_there_are_no_positions(site, request, migrated_pg_url):
+def test_a_player_with_only_ballchasing_json_is_told_there_are_no_positions(site, request, rocket_pg_url):
     base, page = site
-    with psycopg.connect(migrated_pg_url) as conn:
+    with psycopg.connect(rocket_pg_url) as conn:
         (player,) = conn.execute("SELECT player_id FROM rocket.player_stats EXCEPT SELECT player_id FROM "
                                  "rocket.position_heatmaps ORDER BY 1 LIMIT 1").fetchone()
     with check(page, request):
@@ -161,10 +153,10 @@ def test_a_player_with_only_ballchasing_json_is_told_there_are_no_positions(site
         assert page.evaluate("!!document.querySelector('#upload-control #upload-key')")
 
 
-def test_the_heatmap_endpoint_shares_and_what_it_refuses(site, migrated_pg_url):
-    with psycopg.connect(migrated_pg_url) as conn:
+def test_the_heatmap_endpoint_shares_and_what_it_refuses(site, rocket_pg_url):
+    with psycopg.connect(rocket_pg_url) as conn:
         (player,) = conn.execute("SELECT player_id FROM rocket.position_heatmaps ORDER BY 1 LIMIT 1").fetchone()
-    with client_for(migrated_pg_url, requests_per_minute=100_000) as client:
+    with client_for(rocket_pg_url, requests_per_minute=100_000) as client:
         data = client.get("/api/v1/rocket/analytics/heatmap", params={"player_id": player}).json()["data"]
         assert data["grid"] == {"columns": 8, "rows": 10, "cell_uu": 1024.0, "own_goal_row": 0}
         assert abs(sum(c["share"] for c in data["cells"]) - 1) < 1e-9 and 0 < data["seconds"] < 400
@@ -213,9 +205,9 @@ def expected_bars(pg_url: str, player: str) -> dict[str, tuple[float, bool]]:
     return bars
 
 
-def test_every_percentile_bar_is_labelled_the_weak_ones_included(site, request, migrated_pg_url):
+def test_every_percentile_bar_is_labelled_the_weak_ones_included(site, request, rocket_pg_url):
     base, page = site
-    player = a_player_with_a_weak_stat(base, migrated_pg_url)
+    player = a_player_with_a_weak_stat(base, rocket_pg_url)
     with check(page, request):
         for width in (1400, PHONE[0]):
             at_width(page, width)
@@ -235,13 +227,13 @@ def test_every_percentile_bar_is_labelled_the_weak_ones_included(site, request, 
 
 
 def test_bars_point_the_better_way_and_are_red_only_in_the_bottom_quarter_each_measure_once(site, request,
-                                                                                              migrated_pg_url):
+                                                                                              rocket_pg_url):
     """Each bar is the player's mean percentile read again from the published tables, turned so that 100 is best
     (shots against: fewer is better), red exactly where it is below 25 with its interval below 50; of the stats that
     measure one thing one bar is drawn (boost collected per minute once, distances and the zero-boost share once)."""
     base, page = site
-    player = a_player_with_a_weak_stat(base, migrated_pg_url)
-    expected = expected_bars(migrated_pg_url, player)
+    player = a_player_with_a_weak_stat(base, rocket_pg_url)
+    expected = expected_bars(rocket_pg_url, player)
     with check(page, request):
         for width in (1400, PHONE[0]):
             at_width(page, width)
@@ -265,7 +257,7 @@ def test_bars_point_the_better_way_and_are_red_only_in_the_bottom_quarter_each_m
                 assert len(shown & measure) == 1, (measure, shown)
             assert len(shown & {"positioning_avg_distance_to_mates", "avg_distance_to_mates"}) <= 1
             note = text(page, "#percentiles-who")
-            ((band, peers),) = rows(migrated_pg_url, "SELECT rank_band, max(players) - 1 FROM rocket.peer_stats "
+            ((band, peers),) = rows(rocket_pg_url, "SELECT rank_band, max(players) - 1 FROM rocket.peer_stats "
                                                      "WHERE rank_band = (SELECT rank_band FROM rocket.player_stats "
                                                      "WHERE player_id = %s GROUP BY rank_band ORDER BY count(*) DESC "
                                                      "LIMIT 1) GROUP BY rank_band", (player,))
@@ -273,15 +265,15 @@ def test_bars_point_the_better_way_and_are_red_only_in_the_bottom_quarter_each_m
     at_width(page, DESKTOP[0])
 
 
-def test_the_skills_in_the_bottom_quarter_are_red_and_the_weakest_is_named_weakest(site, request, migrated_pg_url):
+def test_the_skills_in_the_bottom_quarter_are_red_and_the_weakest_is_named_weakest(site, request, rocket_pg_url):
     """The weaknesses table is red exactly where the published percentile is below 25 with its interval below 50, each
     with its interval and games; the recommendation called the weakest skill is the player's lowest percentile."""
     base, page = site
     with check(page, request):
-        for (player,) in rows(migrated_pg_url, "SELECT player_id FROM rocket.recommendations GROUP BY player_id "
+        for (player,) in rows(rocket_pg_url, "SELECT player_id FROM rocket.recommendations GROUP BY player_id "
                                                "ORDER BY player_id LIMIT 5"):
             skills = {skill: (pct, high, games) for skill, pct, high, games in rows(
-                migrated_pg_url, "SELECT skill, rank_percentile, percentile_ci_high, matches FROM "
+                rocket_pg_url, "SELECT skill, rank_percentile, percentile_ci_high, matches FROM "
                                  "rocket.player_weaknesses WHERE player_id = %s AND z IS NOT NULL", (player,))}
             clean_load(page, f"{base}/player.html?player={player}")
             table = page.evaluate("[...document.querySelectorAll('#weaknesses tbody tr')].map(tr => ({ skill: "
@@ -304,16 +296,16 @@ def test_the_skills_in_the_bottom_quarter_are_red_and_the_weakest_is_named_weake
                 assert f"p{round(skills[skill][0])}" in line
 
 
-def test_a_wide_prediction_interval_is_said_plainly_beside_the_playlists_median(site, request, migrated_pg_url):
+def test_a_wide_prediction_interval_is_said_plainly_beside_the_playlists_median(site, request, rocket_pg_url):
     base, page = site
-    player = a_player_with_skills(migrated_pg_url)
-    held = rows(migrated_pg_url, "SELECT rank_index, predicted_rank_index, baseline_rank_index, "
+    player = a_player_with_skills(rocket_pg_url)
+    held = rows(rocket_pg_url, "SELECT rank_index, predicted_rank_index, baseline_rank_index, "
                                  "rank_index BETWEEN interval_low AND interval_high FROM rocket.rank_predictions "
                                  "WHERE held_out")
     model = sum(abs(p - r) for r, p, _, _ in held) / len(held)
     baseline = sum(abs(b - r) for r, _, b, _ in held) / len(held)
     coverage = sum(inside for *_, inside in held) / len(held)
-    ((playlist, low, high, games),) = rows(migrated_pg_url, "SELECT playlist, interval_low, interval_high, games "
+    ((playlist, low, high, games),) = rows(rocket_pg_url, "SELECT playlist, interval_low, interval_high, games "
                                                             "FROM rocket.rank_predictions WHERE player_id = %s",
                                            (player,))
     with check(page, request):
@@ -338,9 +330,9 @@ def signed(value: float, digits: int = 1) -> str:
 
 
 def test_where_the_rank_is_heading_is_said_with_its_interval_or_that_nothing_can_be_told(site, request,
-                                                                                           migrated_pg_url):
+                                                                                           rocket_pg_url):
     base, page = site
-    outlooks = rows(migrated_pg_url, "SELECT player_id, rank_days, predicted_change, change_ci_low, change_ci_high, "
+    outlooks = rows(rocket_pg_url, "SELECT player_id, rank_days, predicted_change, change_ci_low, change_ci_high, "
                                      "outlook, training_change, training_effect_players FROM rocket.rank_outlook "
                                      "ORDER BY rank_days DESC, player_id")
     fitted = next(row for row in outlooks if row[2] is not None)
@@ -363,13 +355,13 @@ def test_where_the_rank_is_heading_is_said_with_its_interval_or_that_nothing_can
     at_width(page, DESKTOP[0])
 
 
-def test_training_progress_counted_in_the_change_is_said_with_what_it_adds(site, request, migrated_pg_url):
+def test_training_progress_counted_in_the_change_is_said_with_what_it_adds(site, request, rocket_pg_url):
     """A player's published outlook as a ladder where training is shown to matter publishes it: their progress times
     the effect added to their change, whose interval widens by the effect's. The page says the change with it, and
     that training is counted, with what it adds and the effect's interval."""
     base, page = site
     [(player, change, low, high)] = rows(
-        migrated_pg_url, "SELECT player_id, predicted_change, change_ci_low, change_ci_high FROM rocket.rank_outlook "
+        rocket_pg_url, "SELECT player_id, predicted_change, change_ci_low, change_ci_high FROM rocket.rank_outlook "
                          "WHERE predicted_change IS NOT NULL ORDER BY player_id DESC LIMIT 1")
     moved = {"low": low + 1.2 - 0.5, "high": high + 1.2 + 0.5}
     counted = {"predicted_change": change + 1.2, "change_ci_low": moved["low"], "change_ci_high": moved["high"],
@@ -378,7 +370,7 @@ def test_training_progress_counted_in_the_change_is_said_with_what_it_adds(site,
                "training_effect_ci_low": 4.0, "training_effect_ci_high": 20.0, "training_effect_players": 40,
                "training_effect_applied": True}
     assignments = ", ".join(f"{column} = %({column})s" for column in counted)
-    with psycopg.connect(migrated_pg_url, autocommit=True) as conn:
+    with psycopg.connect(rocket_pg_url, autocommit=True) as conn:
         before = conn.execute("SELECT " + ", ".join(counted) + " FROM rocket.rank_outlook WHERE player_id = %s",
                               (player,)).fetchone()
         conn.execute(f"UPDATE rocket.rank_outlook SET {assignments} WHERE player_id = %(player)s",
@@ -394,7 +386,7 @@ def test_training_progress_counted_in_the_change_is_said_with_what_it_adds(site,
             assert ("over 40 tested players, each 10 points of progress went with +1.20 divisions in four weeks "
                     "beyond the trend (95% +0.40 to +2.00)") in training, training
     finally:
-        with psycopg.connect(migrated_pg_url, autocommit=True) as conn:
+        with psycopg.connect(rocket_pg_url, autocommit=True) as conn:
             conn.execute(f"UPDATE rocket.rank_outlook SET {assignments} WHERE player_id = %(player)s",
                          {**dict(zip(counted, before, strict=True)), "player": player})
 
@@ -413,14 +405,14 @@ def cells_of(page, stat: str) -> dict[str, str]:
 
 
 def test_an_overtime_games_times_and_totals_are_ranked_per_minute_and_each_player_travels_their_own(
-        site, request, migrated_pg_url):
+        site, request, rocket_pg_url):
     """The overtime's players are not all at the top: a time's percentile is read from the published counts at its
     share of the game (as the table's bin holds it), where the raw seconds would put everyone above p90; the six
     players' distances are their own published values."""
     base, page = site
-    match = a_long_overtime_game(migrated_pg_url)
+    match = a_long_overtime_game(rocket_pg_url)
     stats = ("movement_time_ground", "positioning_time_defensive_half", "movement_total_distance")
-    published = rows(migrated_pg_url, f"""
+    published = rows(rocket_pg_url, f"""
         SELECT s.player_id, s.stat_type, s.value, (100 * (c.games_below + c.games / 2.0) / c.total)::float,
                (SELECT 100.0 * count(*) FILTER (WHERE o.value < s.value) / count(*) FROM rocket.player_stats o
                 WHERE o.stat_type = s.stat_type AND o.rank_band = s.rank_band AND o.playlist = s.playlist)::float
@@ -442,11 +434,11 @@ def test_an_overtime_games_times_and_totals_are_ranked_per_minute_and_each_playe
     at_width(page, DESKTOP[0])
 
 
-def test_no_element_is_wider_than_its_viewport_and_codes_are_named(site, request, migrated_pg_url):
+def test_no_element_is_wider_than_its_viewport_and_codes_are_named(site, request, rocket_pg_url):
     base, page = site
-    match, player = a_long_overtime_game(migrated_pg_url), a_player_with_skills(migrated_pg_url)
+    match, player = a_long_overtime_game(rocket_pg_url), a_player_with_skills(rocket_pg_url)
     raw_game, crowded = (read_header_alone(REPLAYS / name).match_id.lower() for name in (REPLAY, CROWDED))
-    assert len(rows(migrated_pg_url, "SELECT player_id FROM rocket.match_players WHERE match_id = %s", (crowded,))) > 10
+    assert len(rows(rocket_pg_url, "SELECT player_id FROM rocket.match_players WHERE match_id = %s", (crowded,))) > 10
     wider = ("[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
              ".map(e => `${e.tagName}#${e.id}.${e.className}`)")
     codes = ("stadium_p", "cs_day_p", "NeoTokyo_Standard_P", "ranked-standard", "ranked-doubles", "unranked-standard",
@@ -474,10 +466,10 @@ def test_no_element_is_wider_than_its_viewport_and_codes_are_named(site, request
     at_width(page, DESKTOP[0])
 
 
-def test_players_are_shown_by_their_names(site, request, migrated_pg_url):
+def test_players_are_shown_by_their_names(site, request, rocket_pg_url):
     base, page = site
-    player = a_player_with_skills(migrated_pg_url)
-    ((name,),) = rows(migrated_pg_url, "SELECT name FROM rocket.users WHERE player_id = %s AND name IS NOT NULL "
+    player = a_player_with_skills(rocket_pg_url)
+    ((name,),) = rows(rocket_pg_url, "SELECT name FROM rocket.users WHERE player_id = %s AND name IS NOT NULL "
                                      "ORDER BY date DESC LIMIT 1", (player,))
     with check(page, request):
         clean_load(page, f"{base}/player.html?player={player}")
@@ -489,10 +481,10 @@ def test_players_are_shown_by_their_names(site, request, migrated_pg_url):
         assert replay_names > 0
 
 
-def test_ranks_are_named_and_the_interval_stays_on_the_ladder(site, request, migrated_pg_url):
+def test_ranks_are_named_and_the_interval_stays_on_the_ladder(site, request, rocket_pg_url):
     base, page = site
-    player = a_player_with_skills(migrated_pg_url)
-    ((rank_index, predicted),) = rows(migrated_pg_url, "SELECT rank_index, predicted_rank_index FROM "
+    player = a_player_with_skills(rocket_pg_url)
+    ((rank_index, predicted),) = rows(rocket_pg_url, "SELECT rank_index, predicted_rank_index FROM "
                                                      "rocket.rank_predictions WHERE player_id = %s", (player,))
     with check(page, request):
         clean_load(page, f"{base}/player.html?player={player}")
@@ -511,11 +503,11 @@ def a_replay_of_the_day(pg_url: str) -> str:
                         "WHERE m.source = 'ballchasing' GROUP BY m.match_id ORDER BY count(*) DESC, 1 LIMIT 1")[0][0]
 
 
-def test_a_replay_page_shows_blue_and_orange_by_name_and_the_winner(site, request, migrated_pg_url):
+def test_a_replay_page_shows_blue_and_orange_by_name_and_the_winner(site, request, rocket_pg_url):
     base, page = site
-    match = a_replay_of_the_day(migrated_pg_url)
-    seats = rows(migrated_pg_url, "SELECT team, name FROM rocket.match_players WHERE match_id = %s", (match,))
-    ((blue, orange),) = rows(migrated_pg_url, "SELECT score_team_0, score_team_1 FROM rocket.matches "
+    match = a_replay_of_the_day(rocket_pg_url)
+    seats = rows(rocket_pg_url, "SELECT team, name FROM rocket.match_players WHERE match_id = %s", (match,))
+    ((blue, orange),) = rows(rocket_pg_url, "SELECT score_team_0, score_team_1 FROM rocket.matches "
                                             "WHERE match_id = %s", (match,))
     with check(page, request):
         for width in (1400, PHONE[0]):
@@ -532,9 +524,9 @@ def test_a_replay_page_shows_blue_and_orange_by_name_and_the_winner(site, reques
     at_width(page, DESKTOP[0])
 
 
-def test_a_replay_page_prints_shares_as_percentages_in_one_positioning_group(site, request, migrated_pg_url):
+def test_a_replay_page_prints_shares_as_percentages_in_one_positioning_group(site, request, rocket_pg_url):
     base, page = site
-    match = a_replay_of_the_day(migrated_pg_url)
+    match = a_replay_of_the_day(rocket_pg_url)
     with check(page, request):
         clean_load(page, f"{base}/replay.html?id={match}")
         groups = page.evaluate("[...document.querySelectorAll('#groups section[data-group]')].map(s => s.dataset.group)")
@@ -546,9 +538,9 @@ def test_a_replay_page_prints_shares_as_percentages_in_one_positioning_group(sit
 
 
 def test_a_replay_page_leaves_out_what_its_format_lacks_and_says_so_and_why_it_has_no_3d_replay(site, request,
-                                                                                               migrated_pg_url):
+                                                                                               rocket_pg_url):
     base, page = site
-    match = a_replay_of_the_day(migrated_pg_url)
+    match = a_replay_of_the_day(rocket_pg_url)
     with check(page, request):
         clean_load(page, f"{base}/replay.html?id={match}")
         assert "ballchasing.com JSON" in text(page, "#format")
@@ -585,18 +577,18 @@ def compared_with_shown(page, player_id: str) -> str:
 
 
 def test_an_uploaders_replay_says_whom_it_compares_with_then_their_known_band(site, published, request,
-                                                                              migrated_pg_url):
+                                                                              rocket_pg_url):
     """A raw replay carries no rank: its players are compared with the players of unranked games of the playlist,
     as many as the published counts hold, and the page says so; once a game of theirs with a rank is published, the
     player's values are ranked in that band, as its published counts give them."""
     base, page = site
     match = read_header_alone(REPLAYS / REPLAY).match_id.lower()
-    seats = dict(rows(migrated_pg_url, "SELECT player_id, name FROM rocket.match_players WHERE match_id = %s",
+    seats = dict(rows(rocket_pg_url, "SELECT player_id, name FROM rocket.match_players WHERE match_id = %s",
                       (match,)))
-    ((playlist,),) = rows(migrated_pg_url, "SELECT playlist FROM rocket.matches WHERE match_id = %s", (match,))
+    ((playlist,),) = rows(rocket_pg_url, "SELECT playlist FROM rocket.matches WHERE match_id = %s", (match,))
 
     def values_of(band: str) -> int:
-        return rows(migrated_pg_url, "SELECT max(total) FROM rocket.peer_value_counts WHERE rank_band = %s "
+        return rows(rocket_pg_url, "SELECT max(total) FROM rocket.peer_value_counts WHERE rank_band = %s "
                                      "AND playlist = %s", (band, playlist))[0][0]
 
     with check(page, request):
@@ -609,20 +601,20 @@ def test_an_uploaders_replay_says_whom_it_compares_with_then_their_known_band(si
         uploader, name = sorted(seats.items())[-1]
         folder = published["data_dir"] / "landing" / "rocket" / RANKED_DAY / "ballchasing"
         folder.mkdir(parents=True)
-        ((known,),) = rows(migrated_pg_url, "SELECT min(rank_index) FROM rocket.player_stats WHERE playlist = %s AND "
+        ((known,),) = rows(rocket_pg_url, "SELECT min(rank_index) FROM rocket.player_stats WHERE playlist = %s AND "
                                             "rank_band = (SELECT rank_band FROM rocket.peer_value_counts WHERE "
                                             "playlist = %s AND rank_band <> 'unranked' GROUP BY rank_band "
                                             "ORDER BY max(total) DESC LIMIT 1)", (playlist, playlist))
         (folder / "ranked.json").write_text(json.dumps(a_ranked_game_of(uploader, name, known)))
         published["run_day"](RANKED_DAY)
-        ((band, rank_index),) = rows(migrated_pg_url, "SELECT rank_band, rank_index FROM rocket.users "
+        ((band, rank_index),) = rows(rocket_pg_url, "SELECT rank_band, rank_index FROM rocket.users "
                                                       "WHERE player_id = %s AND rank_band <> 'unranked'", (uploader,))
         clean_load(page, f"{base}/replay.html?id={match}")
         said = compared_with_shown(page, uploader)
         assert said.startswith(f"Compared with {values_of(band)} games of {band.replace('-', ' ').title()} players in "
                                f"{playlist_name(playlist)}") and rank_document(rank_index)["name"] in said, said
         assert "unranked games" in compared_with_shown(page, sorted(seats)[0])
-        ranked = rows(migrated_pg_url, """
+        ranked = rows(rocket_pg_url, """
             SELECT s.stat_type, (100 * (c.games_below + c.games / 2.0) / c.total)::float FROM rocket.player_stats s
             JOIN LATERAL (SELECT * FROM rocket.peer_value_counts c WHERE c.rank_band = %s AND c.playlist = s.playlist
                  AND c.stat_type = s.stat_type AND c.value_bin <= s.value_bin ORDER BY c.value_bin DESC LIMIT 1) c
@@ -636,12 +628,12 @@ def test_an_uploaders_replay_says_whom_it_compares_with_then_their_known_band(si
 
 
 def test_a_signed_in_player_uploads_a_replay_from_the_page_and_follows_it_to_its_analysis(site, published, request,
-                                                                                          migrated_pg_url):
+                                                                                          rocket_pg_url):
     """Last of the module: the upload publishes one more game."""
     base, page = site
     header = read_header_alone(UPLOADED)
     human = next(p for p in header.players if not p.player_id.startswith("bot:"))
-    with psycopg.connect(migrated_pg_url) as conn:
+    with psycopg.connect(rocket_pg_url) as conn:
         key = accounts.create(conn, "pages-rocket-player", "player", (human.player_id,))
     match = header.match_id.lower()
     with check(page, request):
@@ -692,9 +684,9 @@ def players_by_games(pg_url: str) -> list[str]:
                                        "ORDER BY max(matches) DESC, 1 LIMIT 3")]
 
 
-def test_switching_player_marks_the_old_numbers_stale_until_the_new_answer(site, request, migrated_pg_url):
+def test_switching_player_marks_the_old_numbers_stale_until_the_new_answer(site, request, rocket_pg_url):
     base, page = site
-    first, second, _ = players_by_games(migrated_pg_url)
+    first, second, _ = players_by_games(rocket_pg_url)
     with check(page, request):
         clean_load(page, f"{base}/player.html?player={first}")
         before = text(page, "#replays")
@@ -712,9 +704,9 @@ def test_switching_player_marks_the_old_numbers_stale_until_the_new_answer(site,
         assert text(page, "#replays") != before
 
 
-def test_the_answer_of_a_superseded_player_is_dropped(site, request, migrated_pg_url):
+def test_the_answer_of_a_superseded_player_is_dropped(site, request, rocket_pg_url):
     base, page = site
-    first, second, third = players_by_games(migrated_pg_url)
+    first, second, third = players_by_games(rocket_pg_url)
     with check(page, request):
         clean_load(page, f"{base}/player.html?player={first}")
         with page.holding(PLAYER_API):

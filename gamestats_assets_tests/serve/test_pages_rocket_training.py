@@ -17,7 +17,6 @@ from gamestats_assets_tests.serve.rocket_days import RocketDays
 from gamestats_assets_tests.serve.test_rocket import UPLOAD_DAY
 from gamestats_assets_tests.serve.test_rocket_profile import (
     MATCH,
-    SYNTHETIC_DAY,
     UPLOAD,
     UPLOADER,
     busiest_band,
@@ -31,24 +30,29 @@ WIDE = 1400
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory, migrated_pg_url):
-    """A published synthetic day and the day of the real raw replay (landed as an upload is), with a player account
-    for `UPLOADER` and what runs a day and the tables over every day (`run_day`)."""
-    data_dir = tmp_path_factory.mktemp("pages_rocket_training") / "data"
-    days = RocketDays(data_dir, migrated_pg_url)
+def published(rocket_one_day):
+    """A published synthetic day (`rocket_one_day`) and the day of the real raw replay (landed as an upload is),
+    with a player account for `UPLOADER` and what runs a day and the tables over every day (`run_day`)."""
+    data_dir, pg_url = rocket_one_day["data_dir"], rocket_one_day["pg_url"]
+    days = RocketDays(data_dir, pg_url)
     folder = days.landing / UPLOAD_DAY
     folder.mkdir(parents=True)
     (folder / f"{MATCH}.replay").write_bytes(UPLOAD.read_bytes())
-    days.run_day(SYNTHETIC_DAY.isoformat(), snapshots=False)
     days.run_day(folder.name)
-    with psycopg.connect(migrated_pg_url) as conn:
+    with psycopg.connect(pg_url) as conn:
         key = accounts.create(conn, "pages-rocket-trainee", "player", (UPLOADER,))
-    return {"data_dir": data_dir, "run_day": days.run_day, "key": key}
+    return {"data_dir": data_dir, "pg_url": pg_url, "run_day": days.run_day, "key": key}
 
 
 @pytest.fixture(scope="module")
-def site(chromium, published, migrated_pg_url):
-    with served(migrated_pg_url, data_dir=published["data_dir"]) as base, browser() as page:
+def rocket_pg_url(published) -> str:
+    """The module's database, as `published` left it."""
+    return published["pg_url"]
+
+
+@pytest.fixture(scope="module")
+def site(chromium, published, rocket_pg_url):
+    with served(rocket_pg_url, data_dir=published["data_dir"]) as base, browser() as page:
         yield base, page
 
 
@@ -72,11 +76,11 @@ def at(page, width: int) -> None:
 
 
 def test_a_player_states_a_rank_sees_one_game_against_it_and_logs_training(site, published, request,
-                                                                           migrated_pg_url):
+                                                                           rocket_pg_url):
     base, page = site
-    ((playlist,),) = rows(migrated_pg_url, "SELECT playlist FROM rocket.matches WHERE match_id = %s", (MATCH,))
-    band = busiest_band(migrated_pg_url, playlist)
-    ((tier,),) = rows(migrated_pg_url, "SELECT min(rank_index) / 4 + 1 FROM rocket.player_stats WHERE rank_band = %s",
+    ((playlist,),) = rows(rocket_pg_url, "SELECT playlist FROM rocket.matches WHERE match_id = %s", (MATCH,))
+    band = busiest_band(rocket_pg_url, playlist)
+    ((tier,),) = rows(rocket_pg_url, "SELECT min(rank_index) / 4 + 1 FROM rocket.player_stats WHERE rank_band = %s",
                       (band,))
     with check(page, request):
         at(page, WIDE)
@@ -99,7 +103,7 @@ def test_a_player_states_a_rank_sees_one_game_against_it_and_logs_training(site,
         assert "(stated, not verified)" in text(page, "#player-meta")
         who = text(page, "#one-game-who")
         assert band_name in who and "stated, not verified" in who, who
-        expected = expected_game(migrated_pg_url, band)
+        expected = expected_game(rocket_pg_url, band)
         shown = shown_stats(page)
         assert shown and set(shown) <= set(expected)
         for stat, cell in shown.items():
@@ -113,7 +117,7 @@ def test_a_player_states_a_rank_sees_one_game_against_it_and_logs_training(site,
         assert set(packs) == read, (packs, hints)
         page.screenshot(SHOTS / "player_stated_rank_1400.png")
 
-        ((pack,),) = rows(migrated_pg_url, "SELECT code FROM rocket.training_packs ORDER BY code LIMIT 1")
+        ((pack,),) = rows(rocket_pg_url, "SELECT code FROM rocket.training_packs ORDER BY code LIMIT 1")
         set_value(page, "#session-pack", pack)
         set_value(page, "#session-attempts", 20)
         set_value(page, "#session-successes", 7)
@@ -126,7 +130,7 @@ def test_a_player_states_a_rank_sees_one_game_against_it_and_logs_training(site,
         low, high = wilson_bounds(7, 20)
         row = text(page, f"#training-progress tr[data-pack='{pack}']")
         assert f"35.0% [{low * 100:.1f}%–{high * 100:.1f}%] n=20" in row, row
-        assert rows(migrated_pg_url, "SELECT attempts, successes FROM rocket.training_sessions WHERE player_id = %s",
+        assert rows(rocket_pg_url, "SELECT attempts, successes FROM rocket.training_sessions WHERE player_id = %s",
                     (UPLOADER,)) == [(20, 7)]
         page.screenshot(SHOTS / "player_training_1400.png")
 

@@ -15,8 +15,6 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from gamestats_assets.definitions import build_definitions
-from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.sources.ballchasing.measures import STATS
 from gamestats_assets.sources.ballchasing.ranks import THIN_GAMES
 from gamestats_assets.sources.replays.header import read_header_alone
@@ -26,6 +24,7 @@ from gamestats_assets_tests.rocket.conftest import REPLAYS
 from gamestats_assets_tests.rocket.forged import with_int, with_section_crcs, with_text
 from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
 from gamestats_assets_tests.serve.conftest import TOKEN, client_for
+from gamestats_assets_tests.serve.rocket_days import RocketDays
 
 BASE = "/api/v1/rocket"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -35,23 +34,15 @@ UPLOAD_ID, UPLOAD_DAY = "1734cd424fd26afb86605ea06f697c4b", "2019-03-27"
 
 
 @pytest.fixture(scope="module")
-def rocket(tmp_path_factory, migrated_pg_url):
-    """Three published synthetic days (enough games a player to find some planted weaknesses), the API over them,
-    and the Dagster definitions to run an upload's day."""
-    with pytest.MonkeyPatch.context() as patch:
-        data_dir = tmp_path_factory.mktemp("serve_rocket") / "data"
-        patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
-        patch.setenv("GAMESTATS_PG_URL", migrated_pg_url)
-        patch.setenv("GAMESTATS_USERS", "200")
-        defs = build_definitions(Settings.from_env())
-        instance = dg.DagsterInstance.ephemeral()
-        run(defs, rocket_keys(defs, partitioned=True), instance, tags={
-            "dagster/asset_partition_range_start": SYNTHETIC_DAY.isoformat(),
-            "dagster/asset_partition_range_end": (SYNTHETIC_DAY + dt.timedelta(days=2)).isoformat()})
-        run(defs, rocket_keys(defs, partitioned=False), instance)
-        with client_for(migrated_pg_url, api_token=TOKEN, requests_per_minute=100_000, data_dir=data_dir,
-                        max_upload_bytes=2 * 1024 * 1024) as client:
-            yield {"client": client, "defs": defs, "instance": instance, "data_dir": data_dir, "pg_url": migrated_pg_url}
+def rocket(rocket_three_days):
+    """Three published synthetic days (enough games a player to find some planted weaknesses, `rocket_three_days`)
+    and the tables over them, the API over them, and the Dagster definitions to run an upload's day."""
+    data_dir, pg_url = rocket_three_days["data_dir"], rocket_three_days["pg_url"]
+    days = RocketDays(data_dir, pg_url)
+    days.run_snapshots()
+    with days.settings(), client_for(pg_url, api_token=TOKEN, requests_per_minute=100_000, data_dir=data_dir,
+                                     max_upload_bytes=2 * 1024 * 1024) as client:
+        yield {"client": client, "defs": days.defs, "instance": days.instance, "data_dir": data_dir, "pg_url": pg_url}
 
 
 def a_player(rocket) -> str:

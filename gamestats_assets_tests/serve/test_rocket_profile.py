@@ -24,7 +24,6 @@ from gamestats_assets_tests.serve.typed import typed_get
 
 BASE = "/api/v1/rocket"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-SYNTHETIC_DAY = dt.date(2026, 3, 1)
 UPLOAD = REPLAYS / "XBOX_PARTY.replay"
 HEADER = read_header_alone(UPLOAD)
 MATCH = HEADER.match_id.lower()
@@ -37,22 +36,22 @@ def today() -> str:
 
 
 @pytest.fixture(scope="module")
-def rocket(tmp_path_factory, migrated_pg_url):
-    """A published synthetic day (ranked players of every band), the API over it with a player account acting for
-    `UPLOADER`, the real raw replay uploaded by them and its day run, and what runs a day again (`run_day`)."""
-    data_dir = tmp_path_factory.mktemp("serve_rocket_profile") / "data"
-    days = RocketDays(data_dir, migrated_pg_url)
-    days.run_day(SYNTHETIC_DAY.isoformat(), snapshots=False)
-    with psycopg.connect(migrated_pg_url) as conn:
+def rocket(rocket_one_day):
+    """A published synthetic day (ranked players of every band, `rocket_one_day`), the API over it with a player
+    account acting for `UPLOADER`, the real raw replay uploaded by them and its day run, and what runs a day again
+    (`run_day`)."""
+    data_dir, pg_url = rocket_one_day["data_dir"], rocket_one_day["pg_url"]
+    days = RocketDays(data_dir, pg_url)
+    with psycopg.connect(pg_url) as conn:
         key = accounts.create(conn, "rocket-profile-player", "player", (UPLOADER,))
         other = accounts.create(conn, "rocket-profile-other", "player", ("steam:76561197960265729",))
-    with client_for(migrated_pg_url, api_token=TOKEN, requests_per_minute=100_000, data_dir=data_dir,
+    with client_for(pg_url, api_token=TOKEN, requests_per_minute=100_000, data_dir=data_dir,
                     max_upload_bytes=2 * 1024 * 1024) as client:
         uploaded = client.post(f"{BASE}/replays/upload", content=UPLOAD.read_bytes(),
                                headers={"Authorization": f"Bearer {key}"})
         assert uploaded.status_code == 202, uploaded.text
         days.run_day(UPLOAD_DAY)
-        yield {"client": client, "key": key, "other": other, "data_dir": data_dir, "pg_url": migrated_pg_url,
+        yield {"client": client, "key": key, "other": other, "data_dir": data_dir, "pg_url": pg_url,
                "run_day": days.run_day, "defs": days.defs}
 
 

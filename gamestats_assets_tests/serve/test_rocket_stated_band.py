@@ -19,7 +19,7 @@ from gamestats_assets.serve.crud import accounts
 from gamestats_assets.serve.queries.rocket import rank_name
 from gamestats_assets.serve.queries.rocket_game import NO_RANK_NOTE
 from gamestats_assets.sources.ballchasing.ranks import rank_document
-from gamestats_assets_tests.rocket.test_stated_band import DIAMOND_I, SYNTHETIC_DAYS, UPLOADER, UPLOADS
+from gamestats_assets_tests.rocket.test_stated_band import DIAMOND_I, UPLOADER, UPLOADS
 from gamestats_assets_tests.serve.chromium import PHONE
 from gamestats_assets_tests.serve.conftest import TOKEN, client_for
 from gamestats_assets_tests.serve.pages import SCREENSHOTS, at_phone_width, browser, check, clean_load, served
@@ -43,18 +43,16 @@ def published(pg_url: str, query: str, params=()) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def uploader(tmp_path_factory, migrated_pg_url):
-    """Two synthetic days of ranked players; then the uploader's three raw replays uploaded through the API and the
-    day run (`before`: their one game then), then their statement of Diamond I through the API and the day run
-    again; with the API over it and the other players of their games (`mates`)."""
-    data_dir = tmp_path_factory.mktemp("stated_band_pages") / "data"
-    days = RocketDays(data_dir, migrated_pg_url)
-    for day in SYNTHETIC_DAYS:
-        days.run_day(day, snapshots=False)
-    with psycopg.connect(migrated_pg_url) as conn:
+def uploader(rocket_two_days):
+    """Two synthetic days of ranked players (`rocket_two_days`); then the uploader's three raw replays uploaded
+    through the API and the day run (`before`: their one game then), then their statement of Diamond I through the
+    API and the day run again; with the API over it and the other players of their games (`mates`)."""
+    data_dir, pg_url = rocket_two_days["data_dir"], rocket_two_days["pg_url"]
+    days = RocketDays(data_dir, pg_url)
+    with psycopg.connect(pg_url) as conn:
         key = accounts.create(conn, "stated-band-uploader", "player", (UPLOADER,))
     signed = {"Authorization": f"Bearer {key}"}
-    with client_for(migrated_pg_url, api_token=TOKEN, requests_per_minute=100_000, data_dir=data_dir,
+    with client_for(pg_url, api_token=TOKEN, requests_per_minute=100_000, data_dir=data_dir,
                     max_upload_bytes=4 * 1024 * 1024) as client:
         for replay in UPLOADS:
             answer = client.post(f"{BASE}/replays/upload", content=replay.read_bytes(), headers=signed)
@@ -66,10 +64,10 @@ def uploader(tmp_path_factory, migrated_pg_url):
         assert stated.status_code == 202, stated.text
         days.run_day(today())
         mates = [m["player_id"] for m in published(
-            migrated_pg_url, "SELECT DISTINCT player_id FROM rocket.player_stats WHERE match_id IN (SELECT match_id "
-                             "FROM rocket.player_stats WHERE player_id = %s) AND player_id <> %s "
-                             "AND player_id NOT LIKE 'bot:%%' ORDER BY 1", (UPLOADER, UPLOADER))]
-        yield {"client": client, "pg_url": migrated_pg_url, "data_dir": data_dir, "before": before, "mates": mates}
+            pg_url, "SELECT DISTINCT player_id FROM rocket.player_stats WHERE match_id IN (SELECT match_id "
+                    "FROM rocket.player_stats WHERE player_id = %s) AND player_id <> %s "
+                    "AND player_id NOT LIKE 'bot:%%' ORDER BY 1", (UPLOADER, UPLOADER))]
+        yield {"client": client, "pg_url": pg_url, "data_dir": data_dir, "before": before, "mates": mates}
 
 
 def of_uploader(pg_url: str, table: str, order: str = "player_id") -> list[dict]:
