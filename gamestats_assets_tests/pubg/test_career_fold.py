@@ -47,12 +47,17 @@ def plan(number: int, renamed: str | None = None, ranked: bool | None = None):
 
 @pytest.fixture(scope="module")
 def lake(tmp_path_factory, module_pg_url):
+    """A data folder and database of the module's own, the jobs of a match's run (`PER_MATCH`) and of the career
+    tables' refresh (`SNAPSHOT`), each built once, and the instance that runs them."""
     monkeypatch = pytest.MonkeyPatch()
     data_dir = tmp_path_factory.mktemp("pubg_career")
     monkeypatch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
     monkeypatch.setenv("GAMESTATS_PG_URL", module_pg_url)
-    yield {"data_dir": data_dir, "resources": location_resources(Settings.from_env()),
-           "instance": dg.DagsterInstance.ephemeral(), "pg_url": module_pg_url}
+    defs = dg.Definitions(assets=EVERYTHING, resources=location_resources(Settings.from_env()),
+                          jobs=[dg.define_asset_job("per_match", selection=PER_MATCH),
+                                dg.define_asset_job("career", selection=SNAPSHOT)])
+    yield {"data_dir": data_dir, "per_match": defs.resolve_job_def("per_match"),
+           "career": defs.resolve_job_def("career"), "instance": dg.DagsterInstance.ephemeral(), "pg_url": module_pg_url}
     monkeypatch.undo()
 
 
@@ -62,16 +67,15 @@ def land(lake, number: int, renamed: str | None = None, ranked: bool | None = No
 
 def run_match(lake, number: int) -> None:
     lake["instance"].add_dynamic_partitions("pubg_match", [MATCH_IDS[number]])
-    result = dg.materialize(EVERYTHING, selection=PER_MATCH, instance=lake["instance"], resources=lake["resources"],
-                            partition_key=MATCH_IDS[number], raise_on_error=False)
+    result = lake["per_match"].execute_in_process(instance=lake["instance"], partition_key=MATCH_IDS[number],
+                                                  raise_on_error=False)
     assert result.success, failed_checks(result)
 
 
 def refresh_career(lake) -> dict:
     """Run the career tables and their publish; what the career's refresh read (each table's refresh read as many
     files)."""
-    result = dg.materialize(EVERYTHING, selection=SNAPSHOT, instance=lake["instance"], resources=lake["resources"],
-                            raise_on_error=False)
+    result = lake["career"].execute_in_process(instance=lake["instance"], raise_on_error=False)
     assert result.success and failed_checks(result) == [], failed_checks(result)
     read = {}
     for key in FOLDED:
@@ -237,8 +241,7 @@ def test_the_career_tables_follow_a_match_added_changed_and_removed_as_from_scra
         state = pl.read_delta(state_uri)
         write_state(state_uri, table.refresh, state.filter(pl.col("account_id") != renamed),
                     recorded_version(state_uri, table.refresh, None), None, lambda frame: frame)
-    result = dg.materialize(EVERYTHING, selection=SNAPSHOT, instance=lake["instance"], resources=lake["resources"],
-                            raise_on_error=False)
+    result = lake["career"].execute_in_process(instance=lake["instance"], raise_on_error=False)
     assert not result.success and sorted(failed_checks(result)) == [
         "career_adds_up_to_match_summaries", "damage_adds_up_to_match_damage", "weapons_add_up_to_match_weapons"]
     assert_published_as_from_scratch(lake, "a state missing a player is not published")
