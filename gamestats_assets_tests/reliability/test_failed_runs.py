@@ -5,15 +5,25 @@ by Dagster for real)."""
 
 from __future__ import annotations
 
+import hashlib
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dagster as dg
 import psycopg
 import pytest
 
-from gamestats_assets.lib.refresh import done
+from gamestats_assets.definitions import build_definitions
+from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 from gamestats_assets.lib.publish import by_key
+from gamestats_assets.lib.refresh import done
+from gamestats_assets_tests.conftest import fresh_database, migrated_database
 from gamestats_assets_tests.lol.real_games import RANKED, TOURNAMENT, load, variant
 from gamestats_assets_tests.reliability.test_new_files import (  # noqa: F401 - `lakes` is the fixture
-    assert_same_as_from_scratch,
+    Lake,
+    from_scratch,
     lakes,
     write_game,
 )
@@ -21,23 +31,75 @@ from gamestats_assets_tests.reliability.test_new_files import (  # noqa: F401 - 
 pytestmark = pytest.mark.long
 
 
-def two_games_run(lakes):
-    """A lake whose lol day holds the real ranked and tournament games, run once: the lake, its day folder and the
+def lake_at(data_dir: Path, pg_url: str) -> Lake:
+    """The lake of `data_dir` and `pg_url`, with definitions on them and an instance of its own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GAMESTATS_SOURCE", "files")
+        patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
+        patch.setenv("GAMESTATS_PG_URL", pg_url)
+        return Lake(data_dir, pg_url, build_definitions(Settings.from_env()), dg.DagsterInstance.ephemeral())
+
+
+@pytest.fixture(scope="module")
+def two_games(request, admin_url, tmp_path_factory):
+    """A lake whose lol day holds the real ranked and tournament games, run once with its snapshots, for the module
+    to copy (`two_games_run`)."""
+    for pg_url in migrated_database(request.config, admin_url):
+        lake = lake_at(tmp_path_factory.mktemp("two_games") / "data", pg_url)
+        folder = lake.folder("lol")
+        folder.mkdir(parents=True)
+        write_game(folder, load(RANKED), "JP1_323466834")
+        write_game(folder, load(TOURNAMENT), "ESPORTSTMNT01_2693492")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("GAMESTATS_SOURCE", "files")
+            lake.run("lol")
+        yield lake
+
+
+@pytest.fixture
+def two_games_run(two_games, admin_url, tmp_path, lakes):
+    """A copy of `two_games` (its data folder and database) of this test's own: the lake, its day folder and the
     ranked game (to make variants of)."""
-    lake = lakes("incremental")
-    folder = lake.folder("lol")
-    folder.mkdir(parents=True)
-    ranked = load(RANKED)
-    write_game(folder, ranked, "JP1_323466834")
-    write_game(folder, load(TOURNAMENT), "ESPORTSTMNT01_2693492")
-    lake.run("lol")
-    return lake, folder, ranked
+    data_dir = tmp_path / "incremental"
+    shutil.copytree(two_games.data_dir, data_dir)
+    for pg_url in fresh_database(admin_url, urlsplit(two_games.pg_url).path.lstrip("/")):
+        lake = lake_at(data_dir, pg_url)
+        yield lake, lake.folder("lol"), load(RANKED)
 
 
-def test_a_run_failing_half_way_through_its_writes_leaves_the_next_run_right(lakes, monkeypatch):
+@pytest.fixture(scope="module")
+def from_scratch_once() -> dict:
+    """What a run from scratch published, held in the lake and checked, by the landing files it ran over: the tests
+    that leave the same files compare with one run."""
+    return {}
+
+
+def assert_same_as_from_scratch(lakes, from_scratch_once: dict, lake: Lake, step: str) -> None:
+    """Every table the day published, every STD and daily CONS table of the day in the lake and the ETL checks equal
+    those of a run from scratch over the same landing files."""
+    landing = lake.folder("lol").parent
+    files = tuple((str(path.relative_to(landing)), hashlib.sha256(path.read_bytes()).hexdigest())
+                  for path in sorted(landing.rglob("*")) if path.is_file())
+    if files not in from_scratch_once:
+        scratch = from_scratch(lakes, lake, "lol", f"scratch-{step}")
+        from_scratch_once[files] = (scratch.published("lol"), scratch.lake_tables("lol"), scratch.checks)
+    published, tables, checks = from_scratch_once[files]
+    assert lake.checks and lake.checks == checks, f"{step}: the ETL checks differ from a run from scratch's"
+    for incremental, whole in ((lake.published("lol"), published), (lake.lake_tables("lol"), tables)):
+        assert incremental.keys() == whole.keys()
+        for table in whole:
+            if incremental[table] != whole[table]:
+                only_here = [row for row in incremental[table] if row not in whole[table]]
+                only_there = [row for row in whole[table] if row not in incremental[table]]
+                pytest.fail(f"{step}: lol.{table} differs from a run from scratch: "
+                            f"{only_here[:3]} instead of {only_there[:3]}")
+
+
+def test_a_run_failing_half_way_through_its_writes_leaves_the_next_run_right(two_games_run, lakes, from_scratch_once,
+                                                                             monkeypatch):
     """A file removed and one added, and the run fails after its first table is written: the next run takes the
     removed file's rows out of every table and parses the new one, as a run from scratch would have it."""
-    lake, folder, ranked = two_games_run(lakes)
+    lake, folder, ranked = two_games_run
 
     for name in ("ESPORTSTMNT01_2693492.json", "ESPORTSTMNT01_2693492_timeline.json"):
         (folder / name).unlink()
@@ -54,14 +116,15 @@ def test_a_run_failing_half_way_through_its_writes_leaves_the_next_run_right(lak
         lake.run("lol", fails=True)
     assert lake.run("lol") == {"files_parsed": 2, "files_reused": 2, "files_removed": 2, "files_quarantined": 0}
     assert lake.published_keys == {"participant_query_facts": (1, 1)}, "the new game published, the removed one deleted"
-    assert_same_as_from_scratch(lakes, lake, "lol", "after-a-failed-run")
+    assert_same_as_from_scratch(lakes, from_scratch_once, lake, "after-a-failed-run")
 
 
-def test_a_run_failing_between_its_std_tables_leaves_the_next_run_right(lakes, monkeypatch):
+def test_a_run_failing_between_its_std_tables_leaves_the_next_run_right(two_games_run, lakes, from_scratch_once,
+                                                                        monkeypatch):
     """A game arrives, one removed, and a game's match file changes; the run fails once after an STD table wrote its
     rows but before it recorded them, and once in the write of a table downstream: the next run computes again
     what those runs left undone, and every table of the day is as a run from scratch has it."""
-    lake, folder, ranked = two_games_run(lakes)
+    lake, folder, ranked = two_games_run
 
     write_game(folder, variant(ranked, 323466835), "JP1_323466835")
     (folder / "ESPORTSTMNT01_2693492.json").unlink()
@@ -88,13 +151,14 @@ def test_a_run_failing_between_its_std_tables_leaves_the_next_run_right(lakes, m
         lake.run("lol", fails=True)
     assert lake.run("lol")["files_parsed"] == 0
     assert lake.computed["participant_facts"] == 3 and lake.computed["item_purchases"] == 0, lake.computed
-    assert_same_as_from_scratch(lakes, lake, "lol", "after-failed-std-runs")
+    assert_same_as_from_scratch(lakes, from_scratch_once, lake, "after-failed-std-runs")
 
 
-def test_a_publish_by_key_failing_leaves_the_day_as_it_was_and_the_next_run_publishes_it(lakes, monkeypatch):
+def test_a_publish_by_key_failing_leaves_the_day_as_it_was_and_the_next_run_publishes_it(two_games_run, lakes, from_scratch_once,
+                                                                                         monkeypatch):
     """A game arrives and one is removed; the publish fails after deleting the keys it replaces: the
     published day is as it was, and the next run publishes those two keys alone, as a run from scratch has them."""
-    lake, folder, ranked = two_games_run(lakes)
+    lake, folder, ranked = two_games_run
     before = lake.published("lol")
     write_game(folder, variant(ranked, 323466835), "JP1_323466835")
     for name in ("ESPORTSTMNT01_2693492.json", "ESPORTSTMNT01_2693492_timeline.json"):
@@ -109,7 +173,7 @@ def test_a_publish_by_key_failing_leaves_the_day_as_it_was_and_the_next_run_publ
     assert lake.published("lol") == before, "the failed publish changed nothing"
     assert lake.run("lol")["files_parsed"] == 0
     assert lake.published_keys == {"participant_query_facts": (1, 1)}, lake.published_keys
-    assert_same_as_from_scratch(lakes, lake, "lol", "after-a-failed-publish")
+    assert_same_as_from_scratch(lakes, from_scratch_once, lake, "after-a-failed-publish")
 
 
 def test_a_day_parsed_in_batches_equals_the_day_parsed_at_once_even_after_a_failed_batch(lakes, monkeypatch):
