@@ -44,7 +44,6 @@ def test_a_deleted_pubg_player_is_taken_out_of_a_gzipped_telemetry_file_of_any_n
         instance = dg.DagsterInstance.ephemeral()
         (landing / "matches").mkdir(parents=True)
         shutil.copy(PUBG_MATCH, landing / "matches" / PUBG_MATCH.name)
-        run_pubg(instance, resources)
         match_id = LANDING.find(resources["platform"]).popitem()[0]
         telemetry = landing / "telemetry" / f"{match_id}-telemetry.gz"
         telemetry.parent.mkdir()
