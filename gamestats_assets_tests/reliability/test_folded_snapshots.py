@@ -20,7 +20,13 @@ from gamestats_assets.lib.refresh import fold as fold_module
 from gamestats_assets.lib.refresh.state import STATE_LAYER
 from gamestats_assets.published.players import PLAYERS
 from gamestats_assets.sources.held_players import PLAYERS_OF
-from gamestats_assets_tests.reliability.test_new_files import DAY, Lake, ballchasing_game, lakes  # noqa: F401
+from gamestats_assets_tests.reliability.test_new_files import (  # noqa: F401 - the fixtures
+    DAY,
+    Lake,
+    ballchasing_game,
+    lakes,
+    parsed_in_process,
+)
 from gamestats_assets_tests.rocket.conftest import CARBALL, REPLAYS
 
 pytestmark = pytest.mark.long

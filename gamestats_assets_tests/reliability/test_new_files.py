@@ -19,6 +19,7 @@ import pytest
 
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.defs.lol.tables import STATISTICS
+from gamestats_assets.lib.core import pool
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets.lib.refresh.joined import JoinedFold
@@ -159,6 +160,13 @@ ETL_NODES = {"rocket": "replays", "lol": "games"}
 ETL_TABLE = {"rocket": "matches", "lol": "matches"}
 
 
+@pytest.fixture(autouse=True)
+def parsed_in_process(monkeypatch) -> None:
+    """A run's raw replays parsed in its own process, where the run's replays are read once (`replay_frames`): the
+    parse pool is another test's (`rocket/test_parse_pool.py`), and a pool would parse them all again."""
+    monkeypatch.setattr(pool, "usable_cores", lambda: 1)
+
+
 @pytest.fixture
 def lakes(request, tmp_path, admin_url, monkeypatch) -> Iterator[Callable[[str], Lake]]:
     """Makes data folders on prepared databases of their own (`migrated_database`), dropped afterwards."""
@@ -206,10 +214,11 @@ def assert_same_as_from_scratch(lakes, lake: Lake, domain: str, step: str, every
     for incremental, whole in compared:
         assert incremental.keys() == whole.keys()
         for table in whole:
-            only_here = [row for row in incremental[table] if row not in whole[table]]
-            only_there = [row for row in whole[table] if row not in incremental[table]]
-            assert incremental[table] == whole[table], (f"{step}: {domain}.{table} differs from a run from scratch: "
-                                                        f"{only_here[:3]} instead of {only_there[:3]}")
+            if incremental[table] != whole[table]:
+                only_here = [row for row in incremental[table] if row not in whole[table]]
+                only_there = [row for row in whole[table] if row not in incremental[table]]
+                pytest.fail(f"{step}: {domain}.{table} differs from a run from scratch: "
+                            f"{only_here[:3]} instead of {only_there[:3]}")
 
 
 def assert_same_as_every_slice(lake: Lake, domain: str, step: str) -> None:
