@@ -25,13 +25,13 @@ def alerts():
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, module_pg_url, alerts):
     """A data folder, the recorded APIs, and the environment `gamestats dev` runs in, without any API key, its
-    alerts sent to `alerts`."""
+    alerts sent to `alerts`, and snapshots overdue after the shortest delay the setting takes (a minute)."""
     data = tmp_path_factory.mktemp("dev") / "data"
     riot, ballchasing = serve(RecentRiot), serve(_Ballchasing)
     env = {name: value for name, value in os.environ.items()
            if not name.startswith(("GAMESTATS_", "DAGSTER_"))}
     env.update(GAMESTATS_DATA_DIR=str(data), GAMESTATS_PG_URL=module_pg_url, GAMESTATS_SOURCE="files",
-               GAMESTATS_START_DATE=START.isoformat(),
+               GAMESTATS_START_DATE=START.isoformat(), GAMESTATS_SNAPSHOT_DELAY_MINUTES="1",
                GAMESTATS_RIOT_BASE_URL=f"http://127.0.0.1:{riot.server_port}",
                GAMESTATS_BALLCHASING_URL=f"http://127.0.0.1:{ballchasing.server_port}",
                GAMESTATS_ALERT_WEBHOOK_URL=alerts.url)

@@ -205,15 +205,18 @@ def test_a_new_changed_or_removed_replay_costs_only_itself(site, api, dev, modul
 
 def test_a_pubg_player_added_through_the_admin_api_is_backfilled_once_with_its_progress(site, dev, api, delivered,
                                                                                         cut_download, module_pg_url):
-    """A player of the match delivered without telemetry gets no backfill: the match is left out with the reason. A
-    player of the match whose telemetry was cut gets one backfill, followed through the API to its end, whose runs
-    carry the backfill's low-priority tags and run at a lower CPU priority."""
+    """Two players added together: the player of the match delivered without telemetry gets no backfill, the match
+    left out with the reason; the player of the match whose telemetry was cut gets one backfill, followed through
+    the API to its end, whose runs carry the backfill's low-priority tags and run at a lower CPU priority."""
     instance = dev.instance()
     published = "SELECT count(DISTINCT match_id) FROM pubg.match_summaries WHERE match_id = ANY(%s)"
     wait_until(lambda: rows(module_pg_url, published, [delivered, cut_download]) == [(2,)], 300,
                "the matches' runs (one run, when they landed together)", dev)
     without = first_player(site[0] / "landing" / "pubg" / "matches" / "pubgkt_match_squad_response.json")
+    player = first_player(site[0] / "landing" / "pubg" / "matches" / "pubg-python_match_response.json")
     assert api.post("/api/v1/admin/pubg/players", json={"player_id": without}).status_code == 201
+    added = api.post("/api/v1/admin/pubg/players", json={"player_id": player})
+    assert added.status_code == 201 and added.json()["added"] is True
 
     def answered(player: str, status: str):
         answer = api.get(f"/api/v1/admin/pubg/players/{player}/backfill").json()
@@ -224,10 +227,6 @@ def test_a_pubg_player_added_through_the_admin_api_is_backfilled_once_with_its_p
     [match] = left["request"]["left_out"]
     assert match["match_id"] == delivered and match["reason"].startswith("telemetry missing: ")
     assert left["backfill"] is None and left["request"]["partitions"] == 0
-
-    player = first_player(site[0] / "landing" / "pubg" / "matches" / "pubg-python_match_response.json")
-    added = api.post("/api/v1/admin/pubg/players", json={"player_id": player})
-    assert added.status_code == 201 and added.json()["added"] is True
     assert rows(module_pg_url, "SELECT count(*) FROM pubg.players WHERE player_id = %s", player) == [(1,)]
     reported = []
 
@@ -316,9 +315,9 @@ def landed(instance: dg.DagsterInstance, run_id: str, key: dg.AssetKey = LANDING
 
 
 PARTIALS, PEERS = dg.AssetKey(["rocket", "std", "peer_partials"]), dg.AssetKey(["rocket", "cons", "peer_stats"])
-SNAPSHOT_DELAY_SECONDS = 2 * 60 + 30 + 5 * 60
-"""The default snapshot delay (2 minutes' tick), the automation sensor's 30 s tick, and the snapshot run's launch
-and steps on a loaded machine."""
+SNAPSHOT_DELAY_SECONDS = 60 + 30 + 5 * 60
+"""The module's snapshot delay (a minute's tick, `site`), the automation sensor's 30 s tick, and the snapshot run's
+launch and steps on a loaded machine."""
 
 
 def built_in(instance: dg.DagsterInstance, key: dg.AssetKey, run_id: str) -> float | None:
