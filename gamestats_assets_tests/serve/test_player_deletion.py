@@ -17,6 +17,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -25,7 +26,9 @@ import duckdb
 import polars as pl
 import psycopg
 import pytest
+from click.testing import CliRunner
 
+from gamestats_assets.cli import main
 from gamestats_assets.definitions import build_definitions, location_resources
 from gamestats_assets.defs.pubg.assets import LANDING
 from gamestats_assets.defs.rocket.transforms.rank import MODEL_SCHEMA
@@ -59,9 +62,18 @@ SAME_GAME = FIXTURES / "paired" / "recent-ranked-doubles-2026-03-10.ballchasing.
 """A real raw replay, and the same game as ballchasing JSON: a new file naming the players of the replay."""
 
 
+PREPARED = ("DAGSTER_HOME", "GAMESTATS_DAGSTER_PG_URL", "GAMESTATS_DATA_DIR")
+"""The settings a command sets in its process as it prepares the instance (`lib/deploy/instance.py`)."""
+
+
 def gamestats(env: dict[str, str], *arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(Path(sys.executable).parent / "gamestats"), *arguments],
-                          env={**os.environ, **env}, capture_output=True, text=True, timeout=600)
+    """`gamestats *arguments` with `env` over the environment, run in this process (the settings it prepares put
+    back after it): its exit code, what it printed, and what it wrote to stderr with any traceback."""
+    result = CliRunner().invoke(main, arguments, env={**{name: os.environ.get(name) for name in PREPARED}, **env})
+    stderr = result.stderr
+    if result.exc_info and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(*result.exc_info))
+    return subprocess.CompletedProcess(["gamestats", *arguments], result.exit_code, result.stdout, stderr)
 
 
 def environment(rocket_day) -> dict[str, str]:
