@@ -154,8 +154,8 @@ def test_a_run_failing_between_its_std_tables_leaves_the_next_run_right(two_game
     assert_same_as_from_scratch(lakes, from_scratch_once, lake, "after-failed-std-runs")
 
 
-def test_a_publish_by_key_failing_leaves_the_day_as_it_was_and_the_next_run_publishes_it(two_games_run, lakes, from_scratch_once,
-                                                                                         monkeypatch):
+def test_a_publish_by_key_failing_leaves_the_day_as_it_was_and_the_next_run_publishes_it(
+        two_games_run, lakes, from_scratch_once, monkeypatch):
     """A game arrives and one is removed; the publish fails after deleting the keys it replaces: the
     published day is as it was, and the next run publishes those two keys alone, as a run from scratch has them."""
     lake, folder, ranked = two_games_run
