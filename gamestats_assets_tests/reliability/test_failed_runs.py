@@ -23,6 +23,7 @@ from gamestats_assets_tests.conftest import fresh_database, migrated_database
 from gamestats_assets_tests.lol.real_games import RANKED, TOURNAMENT, load, variant
 from gamestats_assets_tests.reliability.test_new_files import (  # noqa: F401 - `lakes` is the fixture
     Lake,
+    assert_tables_equal,
     from_scratch,
     lakes,
     write_game,
@@ -85,14 +86,7 @@ def assert_same_as_from_scratch(lakes, from_scratch_once: dict, lake: Lake, step
         from_scratch_once[files] = (scratch.published("lol"), scratch.lake_tables("lol"), scratch.checks)
     published, tables, checks = from_scratch_once[files]
     assert lake.checks and lake.checks == checks, f"{step}: the ETL checks differ from a run from scratch's"
-    for incremental, whole in ((lake.published("lol"), published), (lake.lake_tables("lol"), tables)):
-        assert incremental.keys() == whole.keys()
-        for table in whole:
-            if incremental[table] != whole[table]:
-                only_here = [row for row in incremental[table] if row not in whole[table]]
-                only_there = [row for row in whole[table] if row not in incremental[table]]
-                pytest.fail(f"{step}: lol.{table} differs from a run from scratch: "
-                            f"{only_here[:3]} instead of {only_there[:3]}")
+    assert_tables_equal([(lake.published("lol"), published), (lake.lake_tables("lol"), tables)], "lol", step)
 
 
 def test_a_run_failing_half_way_through_its_writes_leaves_the_next_run_right(two_games_run, lakes, from_scratch_once,
