@@ -31,9 +31,11 @@ from gamestats_assets.lib.intake.etl_day import EtlDay, Parsed
 from gamestats_assets.lib.intake.file_rows import FILE_COLUMN
 from gamestats_assets.sources.replays.parsed import ahead_folder, discard
 
-UPLOAD_POLL_SECONDS = 5
-"""How often the landing sensor looks for new replays, as often as the daemon evaluates sensors: an upload is
-served within the RocketTrainer document's 30 seconds only if it is noticed well within them."""
+UPLOAD_POLL_SECONDS = 1
+"""The landing sensor's minimum interval: under the daemon's own loop (a sensor is evaluated at most every 5 s), so
+that it is evaluated at every loop; at 5 the loops that start a hair less than 5 s after its last tick skip it, and
+an upload then waits 10 s to be noticed. An upload is served within the RocketTrainer document's 30 seconds only if
+it is noticed well within them."""
 TRUTH_SCHEMA = {"date": pl.Date, "player_id": pl.String, "weakness": pl.String}
 
 
