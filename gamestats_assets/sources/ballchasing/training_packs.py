@@ -5,6 +5,7 @@ byte-order mark) lists code, name, creator, difficulty (a rank metal or null), t
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -64,7 +65,14 @@ def pack_categories(packs: pl.DataFrame) -> pl.DataFrame:
 
 def read_catalogue(path: Path) -> pl.DataFrame:
     """The catalogue as `training_packs` rows (`SCHEMA`), one per pack code; tags and categories
-    joined by `SEPARATOR`."""
+    joined by `SEPARATOR`. Read again only when the file changed (its size or modification time): every run of a
+    day computes the recommendations from it."""
+    stat = path.stat()
+    return _catalogue(path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _catalogue(path: Path, size: int, modified: int) -> pl.DataFrame:
     document = json.loads(path.read_text(encoding="utf-8-sig"))
     rows = []
     for pack in document["packs"]:
