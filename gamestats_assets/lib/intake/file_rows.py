@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,9 @@ class DayFiles:
     removed: list[str]
     gone: dict[str, list]
     """What the record held of the `removed` files."""
+    digests: dict[str, Future[str]] = field(default_factory=dict)
+    """The content digests of new files still being computed (`plan_day`), by name: each goes into its file's stamp
+    when the stamp is first asked for (`stamp`)."""
 
     @property
     def metadata(self) -> dict[str, int]:
@@ -98,6 +102,13 @@ class DayFiles:
         """The fresh files' names, as their rows carry them."""
         return [file_name(self.folder, path) for path in self.fresh]
 
+    def stamp(self, name: str) -> list:
+        """The file's stamp: size, modification time and content digest (awaited when still being computed)."""
+        pending = self.digests.pop(name, None)
+        if pending is not None:
+            self.stamps[name][2] = pending.result()
+        return self.stamps[name]
+
     def begin(self) -> None:
         """Record the unchanged files, the removed ones as they were (a run failing before it takes their rows out
         leaves them removed for the next) and the fresh ones as `PENDING` (a run failing after a batch wrote their
@@ -110,7 +121,7 @@ class DayFiles:
         not written), once every table of the day is written."""
         refused = {file_name(self.folder, path) for path in rejected}
         kept = [*self.unchanged, *(file_name(self.folder, path) for path in self.fresh)]
-        self._write({name: self.stamps[name] for name in kept if name not in refused})
+        self._write({name: self.stamp(name) for name in kept if name not in refused})
 
     @bulk_allocation()
     def _write(self, files: Mapping[str, list]) -> None:
@@ -128,16 +139,22 @@ def plan_day(platform: PlatformResource, domain: str, reader: str, day: dt.date,
     """Split the day's `files` (in `folder`) by what the lake holds of them as `reader` (at `version`; another
     version parses every file again) read them on the day's last successful run. A file whose size and modification
     time are as recorded is taken as unchanged without reading it; any other is read for its content digest, so a
-    file written again with the same bytes is not parsed again. A retired file is unchanged while it is gone."""
+    file written again with the same bytes is not parsed again. A file the record does not hold is fresh whatever
+    its content: its digest, needed only to record it, is computed in a thread of the plan's own while the file is
+    parsed (hashing releases the GIL), and awaited when the stamp is asked for (`DayFiles.stamp`). A retired file is
+    unchanged while it is gone."""
     path = record_path(platform, domain, reader, day)
     recorded = msgspec.json.decode(path.read_bytes()) if path.exists() else {}
     held = recorded.get("files", {}) if recorded.get("version") == version else {}
-    stamps, unchanged, fresh = {}, [], []
+    stamps, unchanged, fresh, digests = {}, [], [], {}
+    hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="landing-digest")
     for file in files:
         name = file_name(folder, file)
         stat = file.stat()
         before = held.get(name)
-        if before is not None and before[:2] == [stat.st_size, stat.st_mtime_ns]:
+        if before is None:
+            stamps[name], digests[name] = [stat.st_size, stat.st_mtime_ns, None], hashing.submit(digest, file)
+        elif before[:2] == [stat.st_size, stat.st_mtime_ns]:
             stamps[name] = before
         else:
             stamps[name] = [stat.st_size, stat.st_mtime_ns, digest(file)]
@@ -145,11 +162,13 @@ def plan_day(platform: PlatformResource, domain: str, reader: str, day: dt.date,
             unchanged.append(name)
         else:
             fresh.append(file)
+    hashing.shutdown(wait=False)
     for name in (set(held) - set(stamps)) & set(retired(platform.data_dir, domain, day.isoformat())):
         stamps[name] = held[name]
         unchanged.append(name)
     removed = sorted(set(held) - set(stamps))
-    return DayFiles(path, folder, version, stamps, unchanged, fresh, removed, {name: held[name] for name in removed})
+    return DayFiles(path, folder, version, stamps, unchanged, fresh, removed, {name: held[name] for name in removed},
+                    digests)
 
 
 def reused_rows(rows: pl.LazyFrame, unchanged: Sequence[str], columns: Sequence[str] = (),

@@ -188,7 +188,7 @@ class DayRead:
         """Just before the day's record is committed (by the intake protocol, `lib/intake/etl_day.py`): keep the
         notes of the files just `read` and of the reused ones only."""
         for name, file in read.items():
-            self.notes.save(name, self.plan.stamps[name][2], file)
+            self.notes.save(name, self.plan.stamp(name)[2], file)
         self.notes.keep([*read, *self.reused_notes])
 
 
