@@ -9,6 +9,7 @@ import dagster as dg
 
 from gamestats_assets.defs import demo_data, l2m, lol, pubg, rocket
 from gamestats_assets.generator.sources import synthetic_sources
+from gamestats_assets.lib.core.lanes import SNAPSHOTS
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.deploy.alerts import build_alert_sensors
 from gamestats_assets.lib.deploy.celery_workers import celery_executor
@@ -69,10 +70,11 @@ def snapshot_automation(snapshots: dg.AssetSelection, delay_minutes: int = 2) ->
 
 AUTOMATION_SENSOR = dg.AutomationConditionSensorDefinition(
     "gamestats_automation", target=dg.AssetSelection.all(), default_status=dg.DefaultSensorStatus.RUNNING,
-    minimum_interval_seconds=30,
+    minimum_interval_seconds=30, run_tags=SNAPSHOTS,
     description="Rebuilds the snapshot tables (leaderboards, career stats, every table over all partitions) "
     "after the tables they read were updated: once no run of them is in progress, or within "
-    "GAMESTATS_SNAPSHOT_DELAY_MINUTES while runs keep coming.")
+    "GAMESTATS_SNAPSHOT_DELAY_MINUTES while runs keep coming. Their runs yield the cores to the day's runs and the "
+    "uploads' parses (`gamestats/lane: snapshots`).")
 
 
 def platform_policy(assets: list, snapshot_delay_minutes: int = 2) -> Callable[[dg.AssetSpec], dg.AssetSpec]:

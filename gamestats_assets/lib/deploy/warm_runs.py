@@ -20,7 +20,7 @@ from dagster._core.storage.tags import GRPC_INFO_TAG
 from dagster._utils.interrupts import capture_interrupts
 
 import gamestats_assets
-from gamestats_assets.lib.core.lanes import BACKGROUND_NICENESS, in_background
+from gamestats_assets.lib.core.lanes import BACKGROUND_NICENESS, LANE_TAG, yields_cores
 from gamestats_assets.lib.deploy.run_health import LocalRunLauncher, run_process
 
 DEFINITIONS = "gamestats_assets.definitions"
@@ -40,15 +40,16 @@ def code_stamp() -> tuple[int, int]:
 
 def execute_run(run_id: str, instance_ref) -> None:
     """What `dagster api execute_run` does for `run_id`, in a process that has the code imported already; a
-    background run's process first lowers its CPU priority (`lib/core/lanes.py`), which its event log says."""
+    background or snapshots' run's process first lowers its CPU priority (`lib/core/lanes.py`), which its event log
+    says."""
     from dagster._cli.api import _execute_run_command_body
 
     with capture_interrupts(), DagsterInstance.from_ref(instance_ref) as instance:
         run = instance.get_run_by_id(run_id)
-        if run is not None and in_background(run.tags):
+        if run is not None and yields_cores(run.tags):
             niceness = os.nice(BACKGROUND_NICENESS)
-            instance.report_engine_event(f"A background run: its process runs at niceness {niceness}, after live "
-                                         "runs on the same cores.", run, cls=WarmRunLauncher)
+            instance.report_engine_event(f"A {run.tags[LANE_TAG]} run: its process runs at niceness {niceness}, after "
+                                         "live runs on the same cores.", run, cls=WarmRunLauncher)
         _execute_run_command_body(run_id, instance, lambda event: None, set_exit_code_on_failure=False)
 
 
