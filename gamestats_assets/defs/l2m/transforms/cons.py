@@ -108,20 +108,24 @@ def cons_economy(source: EconomySource, etl_economy: pl.DataFrame, active: pl.Da
     l2m_active and l2m_cumulative_revenue of the same day (and the items reference for items).
 
     `users` counts a segment's distinct users: an ETL row holds one user's sums for one server and key in one landing
-    file, so a user whose key is in two files of the day has two rows.
+    file, so a user whose key is in two files of the day has two rows. The rows are summed per user, server and key
+    first: a user's country and tier are the user's own, so each such sum falls in one segment, and a segment's
+    users are its sums.
     """
-    dims = user_dimensions(active, cumulative).drop("server_id")
+    dims = user_dimensions(active, cumulative).drop("server_id").with_columns(
+        reference.country_group(pl.col("country_code")).alias("country_code"))
     segment = ["date", "server_id", "country_code", "vip_tier", source.key]
     names = reference.items() if items is None else items
     rows = etl_economy.lazy()
     kept = (diamonds(rows).drop("money_type") if source.money
             else rows.join(names.lazy().select("item_id"), on="item_id", how="semi"))
-    frame = (kept.join(dims.lazy(), on="user_id", how="left")
-             .with_columns(reference.country_group(pl.col("country_code")).alias("country_code"),
+    per_user = kept.group_by("date", "server_id", source.key, "user_id").agg(pl.col(source.measure).sum(),
+                                                                           pl.col("events").sum())
+    frame = (per_user.join(dims.lazy(), on="user_id", how="left")
+             .with_columns(pl.col("country_code").fill_null(reference.OTHER_COUNTRY),
                            pl.col("vip_tier").fill_null(FREE_TIER))
              .group_by(segment)
-             .agg(pl.col("user_id").n_unique().cast(pl.Int64).alias("users"), pl.col(source.measure).sum(),
-                  pl.col("events").sum()))
+             .agg(pl.len().cast(pl.Int64).alias("users"), pl.col(source.measure).sum(), pl.col("events").sum()))
     if not source.money:
         frame = frame.join(names.lazy(), on="item_id", how="left")
         segment += ["item_name", "item_group"]
