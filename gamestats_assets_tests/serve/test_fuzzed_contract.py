@@ -20,6 +20,9 @@ SEED = 93
 EXAMPLES = 3
 """Examples an operation in the fuzzing phase: the budget (the coverage phase makes every case the schema
 defines)."""
+REQUEST_TIMEOUT = 300
+"""Seconds the fuzzer waits for an answer before calling it an error, over Schemathesis's 10: the test is of the
+contract, not of time, and a deletion rewrites the player's files and tables, which a loaded machine makes slow."""
 AST_RACE = "AST constructor recursion depth mismatch"
 """A `SystemError` CPython 3.11 raises now and then while the fuzzer builds a case (seen on the leaderboards' enum of
 56 stats, not again on the next run): a fault of the fuzzer's process, not of the API, so the operation it struck is
@@ -93,7 +96,8 @@ def fuzzed(client, *prefixes: str) -> tuple[list[Failure], set[str]]:
 def run(client, **operations) -> tuple[list[Failure], set[str]]:
     """One run of Schemathesis over the `operations` (a filter of `include`) of `client`'s app."""
     config = SchemathesisConfig.from_dict({
-        "seed": SEED, "headers": {"Authorization": f"Bearer {TOKEN}"}, "generation": {"max-examples": EXAMPLES},
+        "seed": SEED, "request-timeout": REQUEST_TIMEOUT, "headers": {"Authorization": f"Bearer {TOKEN}"},
+        "generation": {"max-examples": EXAMPLES},
         "checks": {"enabled": True}, "phases": {"stateful": {"enabled": False}}})
     schema = schemathesis.openapi.from_asgi("/openapi.json", client.app, config=config).include(**operations)
     found, tested = [], set()
