@@ -23,7 +23,6 @@ from gamestats_assets.lib.intake.discovery import (
 from gamestats_assets.lib.intake.http import ApiError
 from gamestats_assets.lib.intake.sensors import (
     LANDING_HELD,
-    SERIAL_TAG,
     Discovered,
     build_discovery_sensor,
     build_landing_sensor,
@@ -253,11 +252,10 @@ def test_files_an_api_sensor_lands_are_its_own_run_even_when_the_landing_sensor_
 RANGE = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
 
 
-def run_in_progress(instance, job, first, last=None, status=dg.DagsterRunStatus.STARTED,
-                    tags=None) -> dg.DagsterRun:
+def run_in_progress(instance, job, first, last=None, status=dg.DagsterRunStatus.STARTED) -> dg.DagsterRun:
     """A run of `job` over the keys `first` to `last` (`first` alone without `last`), recorded as the run queue
-    and launcher record one (`status`), with `tags` beside its partition's."""
-    tags = {**({"dagster/partition": first} if last is None else dict(zip(RANGE, (first, last)))), **(tags or {})}
+    and launcher record one (`status`)."""
+    tags = {"dagster/partition": first} if last is None else dict(zip(RANGE, (first, last)))
     location = GrpcServerCodeLocationOrigin(host="127.0.0.1", port=4000, location_name="t")
     origin = RemoteJobOrigin(RemoteRepositoryOrigin(location, "__repository__"), job.name)
     run = dg.DagsterRun(job_name=job.name, run_id=make_new_run_id(), status=status, tags=tags,
@@ -276,10 +274,9 @@ def end(instance, run, landing_key, fingerprints) -> None:
                                   run_id=run.run_id)
 
 
-def test_files_landing_while_a_run_over_their_day_runs_wait_for_one_run_after_it(data_dir):
-    """While a run of a day that is not the sensor's own run of it is in progress (a schedule's, a backfill's),
-    files that land in it request nothing and the cursor keeps the day's former fingerprint; another day is run
-    meanwhile; when the run ends, one run takes every file that landed."""
+def test_files_landing_while_their_day_runs_wait_for_one_run_after_it(data_dir):
+    """While a run of a day is in progress, files that land in it request nothing and the cursor keeps the day's
+    former fingerprint; another day is run meanwhile; when the run ends, one run takes every file that landed."""
     discovery = day_folders("t", DAILY, day_files.key)
     sensor = build_landing_sensor(discovery, DAY_JOB)
     instance = dg.DagsterInstance.ephemeral()
@@ -295,7 +292,7 @@ def test_files_landing_while_a_run_over_their_day_runs_wait_for_one_run_after_it
     (day / "b.jsonl").write_text("{}\n")
     waiting = evaluate(sensor, instance, first.cursor)
     assert waiting.run_requests == [] and waiting.cursor == first.cursor
-    assert "2026-01-02 wait for the run queued or in progress" in waiting.skip_reason.skip_message
+    assert "2026-01-02 wait for the run in progress" in waiting.skip_reason.skip_message
     (data_dir / "landing" / "t" / "2026-01-03").mkdir()
     (data_dir / "landing" / "t" / "2026-01-03" / "a.jsonl").write_text("{}\n")
     (day / "c.jsonl").write_text("{}\n")
@@ -309,32 +306,6 @@ def test_files_landing_while_a_run_over_their_day_runs_wait_for_one_run_after_it
     assert spans(after.run_requests) == [("2026-01-02", "2026-01-02")]
     assert json.loads(after.cursor)["2026-01-02"] == discovery.find(platform)["2026-01-02"]
     assert evaluate(sensor, instance, after.cursor).run_requests == []
-
-
-def test_files_landing_while_the_sensors_run_of_their_day_runs_get_one_run_queued_behind_it(data_dir):
-    """The sensor's run of one day carries the day's `gamestats/serial` tag, which the instance runs one at a time:
-    files landing while it is in progress get one run requested at once, with the same tag, so that it waits in the
-    queue for the first to end; while that one is queued, more files join it rather than a third run."""
-    discovery = day_folders("t", DAILY, day_files.key)
-    sensor = build_landing_sensor(discovery, DAY_JOB)
-    instance = dg.DagsterInstance.ephemeral()
-    day = data_dir / "landing" / "t" / "2026-01-02"
-    day.mkdir(parents=True)
-    (day / "a.jsonl").write_text("{}\n")
-    first = evaluate(sensor, instance)
-    [request] = first.run_requests
-    assert request.tags[SERIAL_TAG] == "t_daily/2026-01-02"
-    run_in_progress(instance, DAY_JOB, "2026-01-02", tags=request.tags)
-
-    (day / "b.jsonl").write_text("{}\n")
-    behind = evaluate(sensor, instance, first.cursor)
-    [queued] = behind.run_requests
-    assert queued.partition_key == "2026-01-02" and queued.tags[SERIAL_TAG] == "t_daily/2026-01-02"
-    run_in_progress(instance, DAY_JOB, "2026-01-02", status=dg.DagsterRunStatus.QUEUED, tags=queued.tags)
-    (day / "c.jsonl").write_text("{}\n")
-    joined = evaluate(sensor, instance, behind.cursor)
-    assert joined.run_requests == [] and joined.cursor == behind.cursor
-    assert "2026-01-02 wait for the run queued or in progress" in joined.skip_reason.skip_message
 
 
 @pytest.mark.parametrize("status", [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.STARTING])

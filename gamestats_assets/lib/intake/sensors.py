@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
-from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES, DagsterRunStatus
+from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES
 from dagster._core.storage.tags import (
     ASSET_PARTITION_RANGE_END_TAG,
     ASSET_PARTITION_RANGE_START_TAG,
@@ -30,11 +30,6 @@ from gamestats_assets.lib.intake.discovery import (
 from gamestats_assets.lib.intake.http import ApiError
 
 PRIORITY_TAG = "dagster/priority"
-SERIAL_TAG = "gamestats/serial"
-"""The tag of a sensor's run over one partition, `<job>/<key>`: the instance runs one run of a tag value at a time
-(`tag_concurrency_limits` in `dagster.yaml`), so a run requested while one of its partition is in progress waits in
-the queue and starts as soon as that one ends."""
-NOT_STARTED = {DagsterRunStatus.NOT_STARTED, DagsterRunStatus.QUEUED}
 DEFAULT_BATCH = 50
 """Partitions per requested run: one run covers many matches, bounded so that one run's memory stays small."""
 
@@ -78,28 +73,6 @@ def partitions_in_progress(instance: dg.DagsterInstance, job_name: str,
     """The keys that a run of `job_name` not finished yet (queued, starting, started, canceling) covers: its
     partition key, or every key of its range."""
     runs = instance.get_runs(filters=dg.RunsFilter(job_name=job_name, statuses=NOT_FINISHED_STATUSES))
-    return covered_keys(instance, runs, partitions_def)
-
-
-def partitions_to_wait(instance: dg.DagsterInstance, job_name: str,
-                       partitions_def: dg.PartitionsDefinition) -> set[str]:
-    """The keys whose new files wait rather than get a run of `job_name` of their own: those a run not started yet
-    covers (it reads them when it starts), and those a run in progress covers unless it is a sensor's run of that
-    key alone (`SERIAL_TAG`), behind which a new run queues."""
-    runs = instance.get_runs(filters=dg.RunsFilter(job_name=job_name, statuses=NOT_FINISHED_STATUSES))
-    waited = [run for run in runs if run.status in NOT_STARTED
-              or run.tags.get(SERIAL_TAG) != serial_value(job_name, run.tags.get(PARTITION_NAME_TAG))]
-    return covered_keys(instance, waited, partitions_def)
-
-
-def serial_value(job_name: str, key: str | None) -> str:
-    """The `SERIAL_TAG` of a run of `job_name` over the partition `key` alone."""
-    return f"{job_name}/{key}"
-
-
-def covered_keys(instance: dg.DagsterInstance, runs: Sequence[dg.DagsterRun],
-                 partitions_def: dg.PartitionsDefinition) -> set[str]:
-    """The partition keys `runs` cover: each one's partition key, or every key of its range."""
     covered, ordered = set(), None
     for run in runs:
         if PARTITION_NAME_TAG in run.tags:
@@ -118,10 +91,8 @@ def run_requests(
     keys: Sequence[str],
     tags: dict[str, str],
     batch: int,
-    job_name: str,
 ) -> tuple[list[dg.RunRequest], list[dg.AddDynamicPartitionsRequest]]:
-    """Runs of `job_name` for `keys` (and the request adding the dynamic keys the instance does not have yet); a run of
-    one key alone carries its `SERIAL_TAG`."""
+    """Runs for `keys` (and the request adding the dynamic keys the instance does not have yet)."""
     existing = ordered_keys(context.instance, partitions_def)
     if isinstance(partitions_def, dg.DynamicPartitionsDefinition):
         new = [key for key in keys if key not in set(existing)]
@@ -129,8 +100,7 @@ def run_requests(
         ordered = [*existing, *new]
     else:
         additions, ordered = [], existing
-    return [batch_request(first, last, {**tags, SERIAL_TAG: serial_value(job_name, first)} if first == last else tags)
-            for first, last in key_batches(ordered, keys, batch)], additions
+    return [batch_request(first, last, tags) for first, last in key_batches(ordered, keys, batch)], additions
 
 
 def batch_request(first: str, last: str, tags: dict[str, str]) -> dg.RunRequest:
@@ -185,7 +155,7 @@ def build_discovery_sensor(
         if not keys:
             return dg.SensorResult(skip_reason=dg.SkipReason(found.idle), cursor=found.cursor)
         requests, additions = run_requests(context, partitions_def, keys,
-                                           {PRIORITY_TAG: str(priority), **found.tags}, batch, job.name)
+                                           {PRIORITY_TAG: str(priority), **found.tags}, batch)
         return dg.SensorResult(run_requests=requests, dynamic_partitions_requests=additions, cursor=found.cursor)
 
     return _sensor
@@ -196,15 +166,14 @@ def landing_discover(
 ) -> Callable[[dg.SensorEvaluationContext, PlatformResource], Discovered]:
     """A `discover` for `build_discovery_sensor` over the landing folder: the keys whose files are new or
     changed since the fingerprints kept in the cursor, except those already processed or requested as they
-    are (a day the pipeline generated itself, files another sensor landed and ran), and except those whose files
-    wait (`partitions_to_wait`: a run of `job_name` not started yet covers them, or a run over several keys is in
-    progress): their change stays out of the claims and the cursor keeps their former fingerprint, so that the run
-    next to start takes all that landed meanwhile, and a queued run is never joined by a second. A key whose run
-    of its own is in progress gets a run queued behind it (`SERIAL_TAG`), started as soon as it ends."""
+    are (a day the pipeline generated itself, files another sensor landed and ran), and except those a run of
+    `job_name` still in progress covers (`partitions_in_progress`): their change stays out of the claims and
+    the cursor keeps their former fingerprint, so the first tick after the run ends requests one run for all
+    that landed meanwhile, and a queued run is never joined by a second."""
 
     def discover(context: dg.SensorEvaluationContext, platform: PlatformResource) -> Discovered:
         seen = json.loads(context.cursor) if context.cursor else {}
-        running = partitions_to_wait(context.instance, job_name, discovery.partitions_def)
+        running = partitions_in_progress(context.instance, job_name, discovery.partitions_def)
         claimed = claim_changed(context.instance, platform, discovery, seen, left=running)
         if claimed is None:
             return Discovered(keys=[], cursor=context.cursor, idle=LANDING_HELD)
@@ -219,9 +188,9 @@ def landing_discover(
 
 
 def waiting_for_runs(keys: Sequence[str]) -> str:
-    """The skip reason of a landing tick whose only changes are in partitions whose files wait for a run."""
+    """The skip reason of a landing tick whose only changes are in partitions a run is processing."""
     shown = ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
-    return f"new files in {shown} wait for the run queued or in progress; the next run to start takes them all"
+    return f"new files in {shown} wait for the run in progress to end; the next run takes them all"
 
 
 def build_landing_sensor(
