@@ -28,6 +28,7 @@ from gamestats_assets.lib.lake.rows import FrameStream, Rows, mapped, schema_of
 from gamestats_assets.lib.lake.storage import object_store_options
 from gamestats_assets.lib.lake.write import (
     LakePartitionError,
+    open_table,
     replace_file_rows,
     replace_table,
     side_by_side,
@@ -141,12 +142,17 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
         rows = self.erased(asset_key, rows)
         uri, options = self.table_uri(asset_key), self.options()
         column = definition_metadata[PARTITION_COLUMN]
+        table = open_table(uri, options)
         written = replace_file_rows(uri, rows, column, day, files, file_column,
                                     physical_partitioning=physically_partitioned(partitions_def, definition_metadata),
-                                    storage_options=options)
-        merged = merge_small_files(uri, column, day, file_column, options)
+                                    storage_options=options, table=table)
+        if table is None:
+            table = DeltaTable(uri, storage_options=options)
+        else:
+            table.update_incremental()
+        merged = merge_small_files(uri, column, day, file_column, options, table=table)
         return {"rows_replaced": written, "lake/files_merged": merged, "dagster/uri": uri,
-                "lake/version": DeltaTable(uri, storage_options=options).version(), WORKER_METADATA: step_worker()}
+                "lake/version": table.version(), WORKER_METADATA: step_worker()}
 
     def erased(self, asset_key: dg.AssetKey, rows: Rows) -> Rows:
         """`rows` of `asset_key`'s table as they are written: as they are here."""
@@ -183,9 +189,14 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
 
     def days_row_count(self, asset_key: dg.AssetKey, days: Sequence[dt.date]) -> dict[str, int]:
         """The row count metadata (`row_count_metadata`) of a daily table's `days` as the lake holds them."""
-        scan = read_partitions(self.table_uri(asset_key), "date", list(days), self.options())
-        rows = scan.select(pl.len()).collect().item() if scan.collect_schema() else 0
+        table = open_table(self.table_uri(asset_key), self.options())
+        rows = 0 if table is None else (pl.scan_delta(table).filter(pl.col("date").is_in(list(days)))
+                                        .select(pl.len()).collect().item())
         return row_count_metadata(rows, len(days))
+
+    def holds(self, asset_key: dg.AssetKey) -> bool:
+        """Whether `asset_key`'s table has been written."""
+        return table_exists(self.table_uri(asset_key), self.options())
 
     def scan(self, asset: dg.AssetsDefinition, partition_keys: Sequence[str] | None) -> pl.LazyFrame:
         """The rows of `asset`'s table for `partition_keys` (every row when it is unpartitioned) as a lazy scan, as

@@ -42,7 +42,7 @@ def files_to_merge(files: pl.DataFrame) -> list[str]:
 
 
 def merge_small_files(uri: str, column: str, value: Any, key_column: str,
-                      storage_options: dict[str, str] | None = None) -> int:
+                      storage_options: dict[str, str] | None = None, table: DeltaTable | None = None) -> int:
     """Merge the small files of partition `value` of `column` of the table at `uri` once a tier holds `FANIN` of
     them: the rows of their `key_column` values, sorted by it, replace those rows in one commit. Returns the files
     merged (0 when none were, or when a concurrent commit won).
@@ -56,10 +56,11 @@ def merge_small_files(uri: str, column: str, value: Any, key_column: str,
     up (a later write merges them), never write rows older than the table's. After a merge, the files the table
     stopped referencing longer ago than its retention (`delta.deletedFileRetentionDuration`, a week unless set) are
     deleted (a vacuum), so that the files merged or replaced away do not pile up on disk. Its commit says it changes
-    no row (`ROWS_UNCHANGED`)."""
+    no row (`ROWS_UNCHANGED`). `table` is the table at `uri` opened already at its latest version, merged and
+    vacuumed through."""
     if "://" in uri:
         return 0
-    table = DeltaTable(uri, storage_options=storage_options)
+    table = table or DeltaTable(uri, storage_options=storage_options)
     if not plain_parquet(table) or column not in table.metadata().partition_columns:
         return 0
     files = pl.DataFrame(table.get_add_actions(flatten=True)).filter(
@@ -75,15 +76,15 @@ def merge_small_files(uri: str, column: str, value: Any, key_column: str,
                    if key is not None})
     if not keys:
         return 0
-    scan = pl.scan_delta(uri, version=table.version(), storage_options=storage_options)
+    scan = pl.scan_delta(table)
     rows = (scan.filter(pl.col(column).is_in([value]), pl.col(key_column).is_in(keys)).collect()
             .sort(key_column, maintain_order=True))
     predicate = f"{partition_predicate(column, [value])} AND {partition_predicate(key_column, keys)}"
     try:
-        write_deltalake(table, rows.to_arrow(), mode="overwrite", predicate=predicate, storage_options=storage_options,
+        write_deltalake(table, rows.to_arrow(), mode="overwrite", predicate=predicate,
                         writer_properties=WriterProperties(max_row_group_size=ROW_GROUP_ROWS),
                         commit_properties=CommitProperties(custom_metadata={ROWS_UNCHANGED: "true"}))
     except CommitFailedError:
         return 0
-    DeltaTable(uri, storage_options=storage_options).vacuum(dry_run=False)
+    table.vacuum(dry_run=False)
     return len(chosen)

@@ -186,31 +186,42 @@ def write_partitions(
     return committed(write)
 
 
+def open_table(uri: str, storage_options: dict[str, str] | None = None) -> DeltaTable | None:
+    """The Delta table at `uri` at its latest version, None when there is none yet: opened once, it is read and
+    written through (`replace_file_rows`, `merge_small_files`) instead of opened again for each."""
+    return DeltaTable(uri, storage_options=storage_options) if table_exists(uri, storage_options) else None
+
+
 def replace_file_rows(uri: str, rows: pl.DataFrame, column: str, value: Any, files: Sequence[str], file_column: str,
-                      *, physical_partitioning: bool, storage_options: dict[str, str] | None = None) -> int:
+                      *, physical_partitioning: bool, storage_options: dict[str, str] | None = None,
+                      table: DeltaTable | None = None) -> int:
     """Replace, in one commit, the rows of partition `value` of `column` read from `files` (named in `file_column`)
     by `rows`, which must all be such rows; every other row of the partition stays in its Parquet file untouched, so
     a new file costs its own rows. A table not written yet, or written before its rows named their files, gets the
-    partition whole (`write_partitions`: `rows` are then every row of it). Returns how many rows were written."""
+    partition whole (`write_partitions`: `rows` are then every row of it). `table` is the table at `uri` opened
+    already (`open_table`), written through. Returns how many rows were written."""
     stray = rows.filter((pl.col(column) != value) | ~pl.col(file_column).is_in(list(files)))
     if stray.height:
         raise LakePartitionError(f"rows of {stray.select(column, file_column).unique().rows()[:5]} are not rows of "
                                  f"{value!r} read from the files replaced")
-    if (not table_exists(uri, storage_options)
-            or file_column not in pl.scan_delta(uri, storage_options=storage_options).collect_schema().names()):
+    table = table or open_table(uri, storage_options)
+    if table is None or file_column not in pl.scan_delta(table).collect_schema().names():
         return write_partitions(uri, rows, column, [value], physical_partitioning=physical_partitioning,
                                 storage_options=storage_options)
     if not files:
         return 0
     predicate = f"{partition_predicate(column, [value])} AND {partition_predicate(file_column, files)}"
+    attempts = itertools.count()
 
     def write() -> int:
+        if next(attempts):
+            table.update_incremental()
         if rows.is_empty():
-            DeltaTable(uri, storage_options=storage_options).delete(predicate)
+            table.delete(predicate)
             return 0
-        existing = pl.scan_delta(uri, storage_options=storage_options).collect_schema()
-        write_deltalake(uri, conform_to_table(rows, existing).to_arrow(), mode="overwrite", predicate=predicate,
-                        schema_mode="merge", storage_options=storage_options)
+        existing = pl.scan_delta(table).collect_schema()
+        write_deltalake(table, conform_to_table(rows, existing).to_arrow(), mode="overwrite", predicate=predicate,
+                        schema_mode="merge")
         return rows.height
 
     return committed(write)

@@ -96,8 +96,7 @@ def computed_by_key(context: dg.AssetExecutionContext, key: dg.AssetKey, table: 
     data_dir, lake, assets, column = (context.resources.platform.data_dir, context.resources.lake, context.assets_def,
                                       table.refresh.column)
     counts = {"keys_computed": 0, "keys_removed": 0, "keys_kept": 0, "rows_written": 0, "days_whole": 0}
-    record = DoneRecord.in_state(data_dir, key, inputs_keys, held=lambda day: bool(lake.day_rows(key, day)
-                                                                                  .collect_schema()))
+    record = DoneRecord.in_state(data_dir, key, inputs_keys, held=lambda day: lake.holds(key))
     for partition, day in zip(context.partition_keys, days_of(context), strict=True):
         pending = record.stale(day)
         current, again, gone, whole = pending.current, pending.again, pending.gone, pending.whole
