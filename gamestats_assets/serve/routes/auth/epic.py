@@ -24,7 +24,7 @@ State = Annotated[str | None, Query(max_length=2048, description="the `state` th
 Refusal = Annotated[str | None, Query(max_length=2048, description="Epic's error, when it gives no code")]
 
 
-@router.get("/login", status_code=303, response_class=RedirectResponse, responses=REDIRECTED,
+@router.get("/login", status_code=303, response_class=RedirectResponse, response_model=None, responses=REDIRECTED,
             summary="Sign in with Epic Games: sent to Epic's sign-in page")
 async def epic_login(request: Request, settings: SettingsDep, session: SessionDep,
                      next: NextPage = None) -> RedirectResponse:  # noqa: A002 - the parameter players see
@@ -37,7 +37,7 @@ async def epic_login(request: Request, settings: SettingsDep, session: SessionDe
     return await leave_for(request, settings, attempt, url)
 
 
-@router.get("/callback", status_code=303, response_class=RedirectResponse, responses={
+@router.get("/callback", status_code=303, response_class=RedirectResponse, response_model=None, responses={
     **REDIRECTED, 403: {"description": "the answer proves no Epic account, or was not started here"}},
             summary="Epic's answer: signed in, sent back to the page left")
 async def epic_callback(request: Request, settings: SettingsDep, code: Code = None, state: State = None,

@@ -21,7 +21,7 @@ TIMEOUT_SECONDS = 10
 NextPage = Annotated[str | None, Query(max_length=512, description="the page of this site to come back to")]
 
 
-@router.get("/login", status_code=303, response_class=RedirectResponse, responses=REDIRECTED,
+@router.get("/login", status_code=303, response_class=RedirectResponse, response_model=None, responses=REDIRECTED,
             summary="Sign in with Steam: sent to Steam's sign-in page")
 async def steam_login(request: Request, settings: SettingsDep, session: SessionDep,
                       next: NextPage = None) -> RedirectResponse:  # noqa: A002 - the parameter players see
@@ -34,7 +34,7 @@ async def steam_login(request: Request, settings: SettingsDep, session: SessionD
     return await leave_for(request, settings, attempt, url)
 
 
-@router.get("/callback", status_code=303, response_class=RedirectResponse, responses={
+@router.get("/callback", status_code=303, response_class=RedirectResponse, response_model=None, responses={
     **REDIRECTED, 403: {"description": "the assertion proves no Steam account, or was not started here"}},
             summary="Steam's answer: signed in, sent back to the page left")
 async def steam_callback(request: Request, settings: SettingsDep) -> RedirectResponse:

@@ -99,7 +99,7 @@ async def export(settings: SettingsDep, sealer: SealerDep, instance: InstanceDep
     return await run_in_threadpool(gathered, settings, sealer, instance, who)
 
 
-@router.get("/export/archive", response_class=Response, responses=ZIP,
+@router.get("/export/archive", response_class=Response, response_model=None, responses=ZIP,
             summary="Every row and file held about you, as a zip")
 async def archive(settings: SettingsDep, sealer: SealerDep, instance: InstanceDep, who: Holder) -> Response:
     """A zip of `data.json` (the export) and each file naming them as stored (a gzipped one gzipped) under
