@@ -1,6 +1,6 @@
 """Dagster's storage as `dagster.yaml` configures it: a run over many partitions stores every event over the
-few connections the process keeps, not one connection per statement; a new instance's tables are created
-once, however many processes start on it at the same moment."""
+few connections the process keeps, not one connection per statement, asking the server once whether each table
+exists; a new instance's tables are created once, however many processes start on it at the same moment."""
 
 from concurrent.futures import ProcessPoolExecutor
 
@@ -8,6 +8,7 @@ import dagster as dg
 import psycopg
 import pytest
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 
 from gamestats_assets.lib.deploy.dagster_storage import create_tables
@@ -40,6 +41,20 @@ def connections_opened():
     event.remove(Pool, "connect", count)
 
 
+@pytest.fixture
+def catalog_queries():
+    """The statements of the process that ask PostgreSQL's catalog whether a table exists, while the test runs."""
+    asked = []
+
+    def record(_conn, _cursor, statement, *_) -> None:
+        if statement.startswith("SELECT pg_catalog.pg_class.relname"):
+            asked.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    yield asked
+    event.remove(Engine, "before_cursor_execute", record)
+
+
 def test_a_run_over_many_partitions_keeps_its_connections(instance, connections_opened):
     keys = PARTITIONS.get_partition_keys()
     job = dg.define_asset_job("per_match_job", selection=[per_match, per_match_summary])
@@ -54,6 +69,30 @@ def test_a_run_over_many_partitions_keeps_its_connections(instance, connections_
     assert sorted(entry.dagster_event.partition for entry in materialized) == sorted(keys * 2)
     assert len(stored) > 2 * len(keys)
     assert len(connections_opened) <= 6, "one kept connection per storage, a few more while threads overlap"
+
+
+def checked_table(number: int) -> list:
+    """A table whose materialization carries its data version (stored as the event's tags), and a check of it."""
+
+    @dg.asset(name=f"table_{number}")
+    def table() -> dg.MaterializeResult:
+        return dg.MaterializeResult(data_version=dg.DataVersion(str(number)))
+
+    @dg.asset_check(asset=table)
+    def holds() -> dg.AssetCheckResult:
+        return dg.AssetCheckResult(passed=True)
+
+    return [table, holds]
+
+
+def test_a_run_asks_the_server_once_whether_a_table_exists(instance, catalog_queries):
+    """Dagster asks whether a table exists before it stores each event's tags and each check's evaluation."""
+    tables, checks = zip(*(checked_table(number) for number in range(10)), strict=True)
+    result = dg.materialize([*tables, *checks], instance=instance)
+
+    assert result.success
+    assert len([e for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]) == 10
+    assert len(catalog_queries) <= 3, "once a table, not once an event"
 
 
 def test_two_runs_claiming_a_new_pool_at_once_both_set_its_default_limit(instance):

@@ -32,11 +32,22 @@ EVENT_BATCH_SIZE = "1000"
 class PoolSafeEventLogStorage(PostgresEventLogStorage):
     """The PostgreSQL event log whose pool limits are set to the instance's default by one upsert, so that
     runs claiming a new pool at the same moment all go on (Dagster's insert-then-update fails one of them,
-    dagster-io/dagster#33552). It also tags each run with the machine that runs it (`store_event`)."""
+    dagster-io/dagster#33552). It also tags each run with the machine that runs it (`store_event`), and asks the
+    server once whether each of Dagster's tables exists (`has_table`)."""
 
     def __init__(self, *args, **kwargs):
         self._hosts_recorded: set[str] = set()
+        self._tables_found: set[str] = set()
         super().__init__(*args, **kwargs)
+
+    def has_table(self, table_name: str) -> bool:
+        """Whether Dagster's table `table_name` exists, asked of the server until it does: Dagster asks before it
+        stores each asset event's tags and each check's evaluation, and its tables are never dropped while it runs."""
+        if table_name not in self._tables_found:
+            if not super().has_table(table_name):
+                return False
+            self._tables_found.add(table_name)
+        return True
 
     def initialize_concurrency_limit_to_default(self, concurrency_key: str) -> bool:
         default_limit = self._instance.global_op_concurrency_default_limit if self.has_instance else None
