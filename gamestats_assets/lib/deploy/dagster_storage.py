@@ -1,19 +1,24 @@
 """Dagster's own storage (runs, events, schedules) in PostgreSQL, in a schema of its own (`dagster`), over
 connections each process keeps open (`PooledPostgresStorage`, named as custom storage in `dagster.yaml`), with
-batched event writes and a concurrency-pool limit set by one upsert (`PoolSafeEventLogStorage`)."""
+batched event writes, a concurrency-pool limit set by one upsert (`PoolSafeEventLogStorage`), and the server asked
+once whether each of Dagster's tables and columns exists (`kept_when_yes`)."""
 
+import functools
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import psycopg
 from psycopg import sql
+from dagster._core.storage.base_storage import DagsterStorage
 from dagster._core.storage.event_log.schema import ConcurrencyLimitsTable, SqlEventLogStorageMetadata
 from dagster._core.storage.runs.schema import RunStorageSqlMetadata
 from dagster._core.storage.schedules.schema import ScheduleStorageSqlMetadata
 from dagster._serdes import ConfigurableClassData
 from dagster_postgres import DagsterPostgresStorage
 from dagster_postgres.event_log import PostgresEventLogStorage
+from dagster_postgres.run_storage import PostgresRunStorage
+from dagster_postgres.schedule_storage import PostgresScheduleStorage
 from dagster_postgres.utils import get_token_provider_from_config, pg_url_from_config
 from sqlalchemy.dialects import postgresql
 
@@ -29,25 +34,48 @@ EVENT_BATCH_SIZE = "1000"
 """Events of one batch stored per statement (Dagster reads `DAGSTER_EVENT_BATCH_SIZE` at each write)."""
 
 
+def kept_when_yes(question: Callable[..., bool], *, after: int = 0) -> Callable[..., bool]:
+    """A storage's `question` whether one of Dagster's tables or columns exists, asked of the server until it answers
+    yes and then answered by the storage itself: Dagster asks before it stores each run event, asset event, event
+    tags and check evaluation, and before it reads runs and asset records, and a table or column is never dropped
+    while it runs. The arguments from the `after`-th on name what is asked (those before it, a connection, do not)."""
+
+    @functools.wraps(question)
+    def ask(storage, *args) -> bool:
+        key = (question.__name__, *args[after:])
+        found = storage.__dict__.setdefault("_schema_found", set())
+        if key not in found:
+            if not question(storage, *args):
+                return False
+            found.add(key)
+        return True
+
+    return ask
+
+
+class KeptSchemaRunStorage(PostgresRunStorage):
+    """The PostgreSQL run storage, asking the server once whether each table or column of its migrations exists."""
+
+    has_run_stats_index_cols = kept_when_yes(PostgresRunStorage.has_run_stats_index_cols)
+    has_bulk_actions_selector_cols = kept_when_yes(PostgresRunStorage.has_bulk_actions_selector_cols)
+    has_backfill_id_column = kept_when_yes(PostgresRunStorage.has_backfill_id_column)
+    has_bulk_action_job_name_column = kept_when_yes(PostgresRunStorage.has_bulk_action_job_name_column)
+    has_backfill_tags_table = kept_when_yes(PostgresRunStorage.has_backfill_tags_table)
+
+
 class PoolSafeEventLogStorage(PostgresEventLogStorage):
     """The PostgreSQL event log whose pool limits are set to the instance's default by one upsert, so that
     runs claiming a new pool at the same moment all go on (Dagster's insert-then-update fails one of them,
     dagster-io/dagster#33552). It also tags each run with the machine that runs it (`store_event`), and asks the
-    server once whether each of Dagster's tables exists (`has_table`)."""
+    server once whether each of its tables and asset key columns exists (`kept_when_yes`)."""
+
+    has_table = kept_when_yes(PostgresEventLogStorage.has_table)
+    _has_asset_key_col_on_connection = kept_when_yes(PostgresEventLogStorage._has_asset_key_col_on_connection,
+                                                     after=1)
 
     def __init__(self, *args, **kwargs):
         self._hosts_recorded: set[str] = set()
-        self._tables_found: set[str] = set()
         super().__init__(*args, **kwargs)
-
-    def has_table(self, table_name: str) -> bool:
-        """Whether Dagster's table `table_name` exists, asked of the server until it does: Dagster asks before it
-        stores each asset event's tags and each check's evaluation, and its tables are never dropped while it runs."""
-        if table_name not in self._tables_found:
-            if not super().has_table(table_name):
-                return False
-            self._tables_found.add(table_name)
-        return True
 
     def initialize_concurrency_limit_to_default(self, concurrency_key: str) -> bool:
         default_limit = self._instance.global_op_concurrency_default_limit if self.has_instance else None
@@ -74,18 +102,20 @@ class PoolSafeEventLogStorage(PostgresEventLogStorage):
 
 class PooledPostgresStorage(DagsterPostgresStorage):
     """`DagsterPostgresStorage` whose run, event log and schedule storages each keep one connection open
-    (closed with the instance's storages when they are released), with the pool-safe event log:
-    `dagster-postgres` otherwise opens a connection per statement outside the webserver. It turns on
-    Dagster's batched event writes (`DAGSTER_EVENT_BATCH_SIZE`, unless set)."""
+    (closed with the instance's storages when they are released), with the pool-safe event log and the run storage
+    that asks once of its schema: `dagster-postgres` otherwise opens a connection per statement outside the
+    webserver. It turns on Dagster's batched event writes (`DAGSTER_EVENT_BATCH_SIZE`, unless set)."""
 
     def __init__(self, postgres_url: str, should_autocreate_tables: bool = True,
                  inst_data: ConfigurableClassData | None = None, token_provider=None):
         if should_autocreate_tables:
             ensure_schema(postgres_url)
-        super().__init__(postgres_url, should_autocreate_tables, inst_data, token_provider)
-        self._event_log_storage.dispose()
-        self._event_log_storage = PoolSafeEventLogStorage(postgres_url, should_autocreate_tables,
-                                                          token_provider=token_provider)
+        self.postgres_url, self.should_autocreate_tables, self._inst_data = (postgres_url, should_autocreate_tables,
+                                                                              inst_data)
+        self._run_storage, self._event_log_storage, self._schedule_storage = (
+            kind(postgres_url, should_autocreate_tables, token_provider=token_provider)
+            for kind in (KeptSchemaRunStorage, PoolSafeEventLogStorage, PostgresScheduleStorage))
+        DagsterStorage.__init__(self)
         os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", EVENT_BATCH_SIZE)
         for storage in (self._run_storage, self._event_log_storage, self._schedule_storage):
             storage.optimize_for_webserver(NO_STATEMENT_TIMEOUT, POOL_RECYCLE_SECONDS, UNLIMITED_OVERFLOW)
