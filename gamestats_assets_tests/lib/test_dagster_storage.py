@@ -1,12 +1,15 @@
 """Dagster's storage as `dagster.yaml` configures it: a run over many partitions stores every event over the
 few connections the process keeps, not one connection per statement, asking the server once whether each table
-or column exists; a new instance's tables are created once, however many processes start on it at the same moment."""
+or column exists, and an instance opened again in the same process asks nothing before its first use; a new
+instance's tables are created once, however many processes start on it at the same moment."""
 
 from concurrent.futures import ProcessPoolExecutor
 
 import dagster as dg
 import psycopg
 import pytest
+from dagster._core.remote_origin import RegisteredCodeLocationOrigin, RemoteInstigatorOrigin, RemoteRepositoryOrigin
+from dagster._core.scheduler.instigation import InstigatorState, InstigatorStatus, InstigatorType, TickData, TickStatus
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
@@ -95,6 +98,36 @@ def test_a_run_asks_the_server_once_whether_a_table_or_column_exists(instance, c
     assert result.success
     assert len([e for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]) == 10
     assert len(catalog_queries) <= 8, "once a table or column, not once an event or a read"
+
+
+def test_a_sensor_s_ticks_ask_the_server_once_whether_a_table_or_data_migration_exists(instance, catalog_queries):
+    """Each tick of a sensor reads and writes its state and its tick, and Dagster asks before each whether the
+    instigators table exists and whether the selector data migrations were done."""
+    origin = RemoteInstigatorOrigin(RemoteRepositoryOrigin(RegisteredCodeLocationOrigin("location"), "repository"),
+                                    "landing")
+    state = InstigatorState(origin, InstigatorType.SENSOR, InstigatorStatus.RUNNING)
+    storage = instance.schedule_storage
+    storage.add_instigator_state(state)
+    for _ in range(10):
+        stored = storage.get_instigator_state(state.instigator_origin_id, state.selector_id)
+        storage.update_instigator_state(stored)
+        tick = storage.create_tick(TickData(state.instigator_origin_id, state.instigator_name, InstigatorType.SENSOR,
+                                            TickStatus.STARTED, timestamp=0.0, selector_id=state.selector_id))
+        storage.update_tick(tick.with_status(TickStatus.SKIPPED))
+        storage.get_ticks(state.instigator_origin_id, state.selector_id, limit=1)
+
+    assert len(catalog_queries) <= 2, "once a table, not once a tick"
+
+
+def test_an_instance_opened_again_in_the_process_asks_nothing_before_its_first_use(instance, connections_opened,
+                                                                                   catalog_queries):
+    """Dagster opens an instance for each sensor evaluation in the code server; the storages of one the process
+    already prepared neither connect nor ask which tables exist until they are used."""
+    with dg.DagsterInstance.from_ref(instance.get_ref()) as again:
+        again.get_runs(limit=1)
+
+    assert len(catalog_queries) == 0
+    assert len(connections_opened) == 1, "the run storage's one connection, for the read"
 
 
 def test_two_runs_claiming_a_new_pool_at_once_both_set_its_default_limit(instance):

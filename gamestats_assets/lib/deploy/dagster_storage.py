@@ -1,7 +1,8 @@
 """Dagster's own storage (runs, events, schedules) in PostgreSQL, in a schema of its own (`dagster`), over
 connections each process keeps open (`PooledPostgresStorage`, named as custom storage in `dagster.yaml`), with
 batched event writes, a concurrency-pool limit set by one upsert (`PoolSafeEventLogStorage`), and the server asked
-once whether each of Dagster's tables and columns exists (`kept_when_yes`)."""
+once a process whether Dagster's schema is prepared (`PREPARED`) and whether each of its tables and columns exists
+(`kept_when_yes`)."""
 
 import functools
 import os
@@ -63,6 +64,19 @@ class KeptSchemaRunStorage(PostgresRunStorage):
     has_backfill_tags_table = kept_when_yes(PostgresRunStorage.has_backfill_tags_table)
 
 
+class KeptSchemaScheduleStorage(PostgresScheduleStorage):
+    """The PostgreSQL schedule storage, asking the server once whether each table of its migrations exists and
+    whether each of its data migrations was done: Dagster asks before each read or write of a sensor's state and
+    ticks, several times a tick."""
+
+    has_instigators_table = kept_when_yes(PostgresScheduleStorage.has_instigators_table)
+    _has_instigators_table = kept_when_yes(PostgresScheduleStorage._has_instigators_table, after=1)
+    _has_asset_daemon_asset_evaluations_table = kept_when_yes(
+        PostgresScheduleStorage._has_asset_daemon_asset_evaluations_table, after=1)
+    has_secondary_index_table = kept_when_yes(PostgresScheduleStorage.has_secondary_index_table)
+    has_built_index = kept_when_yes(PostgresScheduleStorage.has_built_index)
+
+
 class PoolSafeEventLogStorage(PostgresEventLogStorage):
     """The PostgreSQL event log whose pool limits are set to the instance's default by one upsert, so that
     runs claiming a new pool at the same moment all go on (Dagster's insert-then-update fails one of them,
@@ -100,21 +114,31 @@ class PoolSafeEventLogStorage(PostgresEventLogStorage):
             self._hosts_recorded.add(event.run_id)
         super().store_event(event)
 
+PREPARED: set[str] = set()
+"""The storage URLs whose schema and tables this process has created or found. Dagster opens an instance again for
+each sensor evaluation in the code server and for each of the webserver's and daemon's requests that need one; on
+such a URL the storages ask nothing of the server before their first use (each asks which tables exist, and the
+schema is looked for, in a connection of its own)."""
+
+
 class PooledPostgresStorage(DagsterPostgresStorage):
     """`DagsterPostgresStorage` whose run, event log and schedule storages each keep one connection open
-    (closed with the instance's storages when they are released), with the pool-safe event log and the run storage
-    that asks once of its schema: `dagster-postgres` otherwise opens a connection per statement outside the
+    (closed with the instance's storages when they are released), with the pool-safe event log and the storages
+    that ask once of their schema: `dagster-postgres` otherwise opens a connection per statement outside the
     webserver. It turns on Dagster's batched event writes (`DAGSTER_EVENT_BATCH_SIZE`, unless set)."""
 
     def __init__(self, postgres_url: str, should_autocreate_tables: bool = True,
                  inst_data: ConfigurableClassData | None = None, token_provider=None):
-        if should_autocreate_tables:
+        prepare = should_autocreate_tables and postgres_url not in PREPARED
+        if prepare:
             ensure_schema(postgres_url)
         self.postgres_url, self.should_autocreate_tables, self._inst_data = (postgres_url, should_autocreate_tables,
                                                                               inst_data)
         self._run_storage, self._event_log_storage, self._schedule_storage = (
-            kind(postgres_url, should_autocreate_tables, token_provider=token_provider)
-            for kind in (KeptSchemaRunStorage, PoolSafeEventLogStorage, PostgresScheduleStorage))
+            kind(postgres_url, prepare, token_provider=token_provider)
+            for kind in (KeptSchemaRunStorage, PoolSafeEventLogStorage, KeptSchemaScheduleStorage))
+        if prepare:
+            PREPARED.add(postgres_url)
         DagsterStorage.__init__(self)
         os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", EVENT_BATCH_SIZE)
         for storage in (self._run_storage, self._event_log_storage, self._schedule_storage):
@@ -161,6 +185,7 @@ def create_tables(postgres_url: str) -> None:
     with psycopg.connect(libpq_url(postgres_url), autocommit=True) as conn:
         conn.execute("SELECT pg_advisory_lock(%s)", (STORAGE_LOCK,))
         try:
+            PREPARED.discard(postgres_url)
             storage = PooledPostgresStorage(postgres_url)
             for part in (storage.run_storage, storage.event_log_storage, storage.schedule_storage):
                 part.dispose()
