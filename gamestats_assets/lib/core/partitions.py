@@ -1,26 +1,50 @@
 """Partition definitions shared by every domain, declared in one place, and the helpers of a run over
 several of them: its days in order, the day before, a table carried forward from yesterday.
 
-- `daily_partitions`: one calendar for every day-keyed table, starting at `GAMESTATS_START_DATE`, its last day
-  yesterday (a day is run once it is over).
+- `daily_partitions`: one calendar (`Days`) for every day-keyed table, starting at `GAMESTATS_START_DATE`, its
+  last day yesterday (a day is run once it is over).
 - `daily_partitions_with_today`: the same calendar with today as its last day, for a domain whose files of the
   day in progress are run as they arrive (a game uploaded just after it was played).
 - `tracked_player_partitions(domain)`: one key per player a domain tracks (its roster).
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import dagster as dg
 import polars as pl
+from dagster._core.definitions.partitions.context import partition_loading_context
 
 from gamestats_assets.lib.core.settings import Settings
 
 START_DATE = Settings.from_env().start_date
 
-daily_partitions = dg.DailyPartitionsDefinition(start_date=START_DATE)
 
-daily_partitions_with_today = dg.DailyPartitionsDefinition(start_date=START_DATE, end_offset=1)
+class Days(dg.DailyPartitionsDefinition):
+    """Daily partitions whose list of every key is made once a day: Dagster lists them, a window at a time, before
+    each step of a table read whole (to weigh its inputs' data versions), in each automation tick and in the UI, and
+    the list since the start date changes only with its last day."""
+
+    def get_partition_keys(self, current_time: dt.datetime | None = None,
+                           dynamic_partitions_store=None) -> Sequence[str]:
+        with partition_loading_context(current_time, dynamic_partitions_store):
+            last = self._get_last_partition_window(self._get_current_timestamp())
+            key = (self, last.start if last else None)
+            if key not in _KEPT_KEYS:
+                if len(_KEPT_KEYS) >= KEPT_LISTS:
+                    _KEPT_KEYS.clear()
+                _KEPT_KEYS[key] = tuple(super().get_partition_keys())
+            return list(_KEPT_KEYS[key])
+
+
+KEPT_LISTS = 16
+"""Lists of keys a process keeps (a few calendars, each for its last day and the one before)."""
+_KEPT_KEYS: dict[tuple[Days, dt.datetime | None], tuple[str, ...]] = {}
+
+
+daily_partitions = Days(start_date=START_DATE)
+
+daily_partitions_with_today = Days(start_date=START_DATE, end_offset=1)
 """Today is a partition as soon as it starts: a delivery of today is run at once, and run again with each new file
 (the landing sensor follows the day folder's fingerprint). The morning schedule still runs yesterday."""
 
