@@ -62,7 +62,7 @@ def test_the_api_alerts_on_memory_and_on_its_error_rate_and_says_when_resolved(p
             with psycopg.connect(pg_url, autocommit=True) as conn:
                 conn.execute("REVOKE SELECT ON public.publish_log FROM gamestats_reader")
                 try:
-                    failed = [httpx.get(f"{base}/api/v1/tournaments/seasons", params={"n": n}).status_code
+                    failed = [httpx.get(f"{base}/api/v1/tournaments/seasons", params={"n": n}, timeout=30).status_code
                               for n in range(30)]
                     assert failed.count(500) >= 25, failed
                     firing = receiver.wait_for("API error rate")
