@@ -114,6 +114,7 @@ class PoolSafeEventLogStorage(PostgresEventLogStorage):
             self._hosts_recorded.add(event.run_id)
         super().store_event(event)
 
+
 PREPARED: set[str] = set()
 """The storage URLs whose schema and tables this process has created or found. Dagster opens an instance again for
 each sensor evaluation in the code server and for each of the webserver's and daemon's requests that need one; on
