@@ -9,6 +9,11 @@ from gamestats_assets.lib.publish.postgres import apply_migrations
 SNAPSHOT_SCHEMAS = ("demo_data", "l2m", "lol", "pubg", "rocket", "public")
 
 
+def dagster_kind(partitions: object) -> str:
+    """The name of the Dagster class `partitions` is of (`DailyPartitionsDefinition` for the project's `Days`)."""
+    return next(kind.__name__ for kind in type(partitions).__mro__ if kind.__module__.startswith("dagster."))
+
+
 def definitions_surface() -> dict:
     graph = defs.resolve_asset_graph()
     assets = {}
@@ -17,7 +22,7 @@ def definitions_surface() -> dict:
         partitions = node.partitions_def
         assets[key.to_user_string()] = {
             "kinds": sorted(node.kinds),
-            "partitions": None if partitions is None else type(partitions).__name__,
+            "partitions": None if partitions is None else dagster_kind(partitions),
             "deps": sorted(dep.to_user_string() for dep in node.parent_keys),
         }
     return {
