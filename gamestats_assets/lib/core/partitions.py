@@ -9,6 +9,7 @@ several of them: its days in order, the day before, a table carried forward from
 """
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 
 import dagster as dg
@@ -29,17 +30,14 @@ class Days(dg.DailyPartitionsDefinition):
                            dynamic_partitions_store=None) -> Sequence[str]:
         with partition_loading_context(current_time, dynamic_partitions_store):
             last = self._get_last_partition_window(self._get_current_timestamp())
-            key = (self, last.start if last else None)
-            if key not in _KEPT_KEYS:
-                if len(_KEPT_KEYS) >= KEPT_LISTS:
-                    _KEPT_KEYS.clear()
-                _KEPT_KEYS[key] = tuple(super().get_partition_keys())
-            return list(_KEPT_KEYS[key])
+            return list(_keys_until(self, last.start if last else None))
 
 
-KEPT_LISTS = 16
-"""Lists of keys a process keeps (a few calendars, each for its last day and the one before)."""
-_KEPT_KEYS: dict[tuple[Days, dt.datetime | None], tuple[str, ...]] = {}
+@functools.lru_cache(maxsize=16)
+def _keys_until(days: Days, last: dt.datetime | None) -> tuple[str, ...]:
+    """Every key of `days` as Dagster lists them at this moment, the last starting at `last`: the same list for every
+    moment of the same last day."""
+    return tuple(dg.DailyPartitionsDefinition.get_partition_keys(days))
 
 
 daily_partitions = Days(start_date=START_DATE)

@@ -117,9 +117,8 @@ class PoolSafeEventLogStorage(PostgresEventLogStorage):
 
 PREPARED: set[str] = set()
 """The storage URLs whose schema and tables this process has created or found. Dagster opens an instance again for
-each sensor evaluation in the code server and for each of the webserver's and daemon's requests that need one; on
-such a URL the storages ask nothing of the server before their first use (each asks which tables exist, and the
-schema is looked for, in a connection of its own)."""
+each sensor evaluation in the code server; on such a URL the storages ask nothing of the server before their first
+use (each would ask which tables exist, and the schema be looked for, in a connection of its own)."""
 
 
 class PooledPostgresStorage(DagsterPostgresStorage):
