@@ -28,7 +28,7 @@ from gamestats_assets.generator.emitters.rocket import (
 )
 from gamestats_assets.lib.core.stats import wilson_interval
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
-from gamestats_assets.sources.ballchasing.training_packs import read_catalogue
+from gamestats_assets.sources.ballchasing.training_packs import categories_of, read_catalogue
 from gamestats_assets.sources.ballchasing.ranks import THIN_GAMES
 from gamestats_assets_tests.rocket.conftest import BALLCHASING, FIXTURES
 
@@ -355,3 +355,11 @@ def test_the_check_judges_recall_by_the_power_its_games_give(scores, history):
     failed = planted_weaknesses_found(player_weaknesses=missed, planted=truth)
     assert not failed.passed and failed.severity == dg.AssetCheckSeverity.ERROR
     assert failed.metadata["powered_planted"].value > 40 and failed.metadata["powered_recall"].value == 0
+
+
+def test_a_pack_for_landings_trains_recoveries_and_a_place_named_land_does_not():
+    packs = read_catalogue(CATALOGUE)
+    [landing] = packs.filter(pl.col("code") == "B37D-C474-6A38-C20F").to_dicts()
+    assert "landiing out of net" in landing["name"].lower() and "recoveries" in landing["categories"].split(";")
+    assert "recoveries" in categories_of("Landing practice", [])
+    assert "recoveries" not in categories_of("Island shots", ["Scotland"])

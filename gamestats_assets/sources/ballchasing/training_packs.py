@@ -23,11 +23,12 @@ CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
     "first_touch": ("first touch", "read", "catch", "bounce"),
     "positioning": ("position", "shadow", "defensive rotation"),
     "rotation": ("rotation", "transition", "follow your shot"),
-    "recoveries": ("recover", "half flip", "half-flip", "wave dash", "wavedash", "landing", "awkward"),
+    "recoveries": ("recover", "half flip", "half-flip", "wave dash", "wavedash", "landi", "awkward"),
     "kickoffs": ("kickoff", "speedflip", "speed flip"),
     "boost": ("boost", "focus on speed", "powerslide"),
 }
-"""Keywords (lower-case substrings of a tag or the name) that put a pack in a skill category."""
+"""Keywords (lower-case substrings of a tag or the name) that put a pack in a skill category; a stem where the
+catalogue spells a word several ways (`landi`: landing, and the catalogue's "landiing")."""
 
 SCHEMA = {"code": pl.String, "name": pl.String, "creator": pl.String, "difficulty": pl.String,
           "difficulty_index": pl.Int32, "tags": pl.String, "shots": pl.Int32, "categories": pl.String}
