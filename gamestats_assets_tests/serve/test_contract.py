@@ -1,11 +1,12 @@
 """The OpenAPI document says what every operation does (`serve/contract.py`): a summary and a description, every
 parameter and every field of every answer described, the API key on every operation that needs one with its 401 and
 403, every refusal in one shape, and an example of each success, a real answer its route's model validates; and an
-unexpected failure answers 500 in that shape, as JSON. What a sweep of real requests gets is declared as well:
+unexpected failure answers 500 in that shape, as JSON, on a connection that stays open. What a sweep of real requests gets is declared as well:
 `test_contract_sweep.py`."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -13,10 +14,11 @@ from pydantic import TypeAdapter
 
 from gamestats_assets.serve import deps
 from gamestats_assets.serve.app import ROUTERS, create_app
-from gamestats_assets.serve.core import guard
+from gamestats_assets.serve.core import errors, guard
 from gamestats_assets.serve.core.contract import EVERY_REQUEST, KEYED, examples, operations
 from gamestats_assets.serve.core.settings import ServeSettings
 from gamestats_assets.serve.routes import health
+from gamestats_assets_tests.serve.pages import served
 
 PROBLEM, INVALIDS = "#/components/schemas/Problem", "#/components/schemas/Invalids"
 
@@ -103,3 +105,19 @@ def test_an_unexpected_failure_answers_500_as_json_in_the_one_shape(migrated_pg_
         answer = client.get("/api/v1/health")
     assert answer.status_code == 500 and answer.headers["content-type"] == "application/json"
     assert set(answer.json()) == {"detail"} and "nobody planned" not in answer.text
+
+
+def test_a_client_keeping_its_connection_reads_each_failure_and_the_server_logs_it(migrated_pg_url, monkeypatch,
+                                                                                   caplog):
+    """Under uvicorn, as served: a failure that reached the server closed the connection after its 500, and the
+    client's next request on it was reset."""
+    def failing(instance):
+        raise RuntimeError("a failure nobody planned for")
+
+    monkeypatch.setattr(health, "pipeline_state", failing)
+    with served(migrated_pg_url) as base, httpx.Client(base_url=base, timeout=30) as client:
+        answers = [client.get("/api/v1/health") for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [500] * 3
+    assert all(answer.json() == {"detail": errors.INTERNAL} for answer in answers)
+    logged = [record for record in caplog.records if record.name == errors.__name__]
+    assert len(logged) == 3 and "nobody planned" in str(logged[0].exc_info[1])

@@ -5,6 +5,7 @@ too, and an unexpected failure answers 500 in `Problem`'s shape, never a page of
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,6 +14,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger(__name__)
 
 INTERNAL = "Internal Server Error: the failure is in the server's log"
 
@@ -58,7 +62,37 @@ async def unexpected(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": INTERNAL}, status_code=500)
 
 
+class Contained:
+    """An ASGI layer around the routes that answers their unexpected failure 500 in `Problem`'s shape and logs it,
+    keeping it from the server: uvicorn closes the connection of a failure that reaches it after the answer was
+    sent, and a client that keeps its connection open finds it reset at its next request."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception:
+            log.exception("%s %r failed", scope["method"], scope["path"])
+            if started:
+                raise
+            await JSONResponse({"detail": INTERNAL}, status_code=500)(scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
-    """Answer HTTP errors (`listed`) and unexpected failures (`unexpected`) in one shape."""
+    """Answer HTTP errors (`listed`) and unexpected failures (`Contained` around the routes, `unexpected` around
+    the rest) in one shape; call before the app's other layers are added, so that theirs wrap this one."""
     app.add_exception_handler(StarletteHTTPException, listed)
     app.add_exception_handler(Exception, unexpected)
+    app.add_middleware(Contained)
