@@ -67,7 +67,7 @@ def serving(env: dict[str, str], *arguments: str, open_files: int | None = None)
     with running.client(WATCHER) as watcher:
         while True:
             try:
-                if watcher.get("/openapi.json", timeout=2).status_code == 200:
+                if watcher.get("/docs", timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 time.sleep(0.3)

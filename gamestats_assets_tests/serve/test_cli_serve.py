@@ -24,7 +24,7 @@ def started(port: int, env: dict, *arguments: str) -> subprocess.Popen:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=2).status_code == 200:
+            if httpx.get(f"http://127.0.0.1:{port}/docs", timeout=2).status_code == 200:
                 return process
         except httpx.HTTPError:
             time.sleep(0.3)

@@ -6,6 +6,8 @@ unexpected failure answers 500 in that shape, as JSON, on a connection that stay
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 from fastapi.routing import APIRoute
@@ -14,7 +16,7 @@ from pydantic import TypeAdapter
 
 from gamestats_assets.serve import deps
 from gamestats_assets.serve.app import ROUTERS, create_app
-from gamestats_assets.serve.core import errors, guard
+from gamestats_assets.serve.core import errors, guard, methods
 from gamestats_assets.serve.core.contract import EVERY_REQUEST, KEYED, examples, operations
 from gamestats_assets.serve.core.settings import ServeSettings
 from gamestats_assets.serve.routes import health
@@ -93,6 +95,18 @@ def test_every_success_has_an_example_its_route_s_model_takes(document):
                 model = found[(method, path)].response_model
                 TypeAdapter(model).validate_python(content["example"])
     assert missing == [], "run the sweep with WRITE_API_EXAMPLES=1 to take them from real answers"
+
+
+def test_the_paths_a_method_is_refused_on_are_the_documents_with_its_methods(document):
+    """The 405 layer's table of paths and methods is read from the routes, so that no request waits for the document
+    to be made: it holds each path of the document with that path's methods."""
+    app = create_app(ServeSettings(pg_url="postgresql://postgres@127.0.0.1/postgres"))
+    table = {(pattern.pattern, parameters, given) for pattern, parameters, given in methods.templates(app)}
+    for path, item in document["paths"].items():
+        [(_, _, given)] = [entry for entry in table if re.fullmatch(entry[0], path)
+                                          and entry[1] == path.count("{")]
+        assert given == {method.upper() for method in item}, path
+    assert len(table) == len(document["paths"])
 
 
 def test_an_unexpected_failure_answers_500_as_json_in_the_one_shape(migrated_pg_url, monkeypatch):

@@ -1,24 +1,32 @@
 """The answer to an `/api/` path asked with a method none of its operations has: 405 with `Allow` listing the
 methods the OpenAPI document gives that path, before any route is tried (a route with a parameter in that place,
 `/replays/{replay_id}` beside `/replays/upload`, would otherwise take the request as its own). The path is matched
-against the document's paths, the most exact first (fewest parameters)."""
+against the document's paths, the most exact first (fewest parameters), read from the operations the document is made
+of (the app's routes in its schema), so that no request waits for the document to be made."""
 
 from __future__ import annotations
 
 import re
 
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.responses import JSONResponse
 
 Paths = list[tuple[re.Pattern, int, frozenset[str]]]
 """Each path of the document: what it matches, how many parameters it has, its methods."""
 
 
-def templates(document: dict) -> Paths:
-    """The paths of `document` (the OpenAPI document), each as `Paths` holds it."""
+def templates(app: FastAPI) -> Paths:
+    """The paths of `app`'s OpenAPI document, each as `Paths` holds it: those of its routes in the schema, with their
+    methods."""
+    methods: dict[str, set[str]] = {}
+    for route in iter_route_contexts(app.routes):
+        if isinstance(route.original_route, APIRoute) and route.include_in_schema:
+            methods.setdefault(route.path_format, set()).update(method.upper() for method in route.methods)
     return [(re.compile("^" + "".join("[^/]+" if part.startswith("{") else re.escape(part)
                                       for part in re.split(r"(\{[^/]+?\})", path)) + "$"),
-             path.count("{"), frozenset(method.upper() for method in item))
-            for path, item in document["paths"].items()]
+             path.count("{"), frozenset(given))
+            for path, given in methods.items()]
 
 
 def allowed(path: str, paths: Paths) -> set[str]:
@@ -39,7 +47,7 @@ class UndeclaredMethods:
         if scope["type"] != "http" or not scope["path"].startswith("/api/"):
             return await self.app(scope, receive, send)
         if self.paths is None:
-            self.paths = templates(scope["app"].openapi())
+            self.paths = templates(scope["app"])
         methods = allowed(scope["path"], self.paths)
         if not methods or scope["method"] in methods:
             return await self.app(scope, receive, send)
