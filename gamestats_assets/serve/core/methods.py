@@ -38,16 +38,18 @@ def allowed(path: str, paths: Paths) -> set[str]:
 
 
 class UndeclaredMethods:
-    """ASGI middleware answering 405 with `Allow` to an `/api/` path asked with a method its operations lack."""
+    """ASGI middleware answering 405 with `Allow` to an `/api/` path asked with a method its operations lack; its table
+    is made at the server's start (the lifespan's first call), which also lays out the routes FastAPI resolves on its
+    first request."""
 
     def __init__(self, app):
         self.app, self.paths = app, None
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
-            return await self.app(scope, receive, send)
         if self.paths is None:
             self.paths = templates(scope["app"])
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            return await self.app(scope, receive, send)
         methods = allowed(scope["path"], self.paths)
         if not methods or scope["method"] in methods:
             return await self.app(scope, receive, send)
