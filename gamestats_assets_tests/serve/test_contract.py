@@ -1,8 +1,8 @@
 """The OpenAPI document says what every operation does (`serve/contract.py`): a summary and a description, every
 parameter and every field of every answer described, the API key on every operation that needs one with its 401 and
 403, every refusal in one shape, and an example of each success, a real answer its route's model validates; and an
-unexpected failure answers 500 in that shape, as JSON, on a connection that stays open. What a sweep of real requests gets is declared as well:
-`test_contract_sweep.py`."""
+unexpected failure answers 500 in that shape, as JSON, on a connection that stays open. What a sweep of real
+requests gets is declared as well: `test_contract_sweep.py`."""
 
 from __future__ import annotations
 
@@ -103,8 +103,8 @@ def test_the_paths_a_method_is_refused_on_are_the_documents_with_its_methods(doc
     app = create_app(ServeSettings(pg_url="postgresql://postgres@127.0.0.1/postgres"))
     table = {(pattern.pattern, parameters, given) for pattern, parameters, given in methods.templates(app)}
     for path, item in document["paths"].items():
-        [(_, _, given)] = [entry for entry in table if re.fullmatch(entry[0], path)
-                                          and entry[1] == path.count("{")]
+        [(_, _, given)] = [entry for entry in table
+                           if re.fullmatch(entry[0], path) and entry[1] == path.count("{")]
         assert given == {method.upper() for method in item}, path
     assert len(table) == len(document["paths"])
 
