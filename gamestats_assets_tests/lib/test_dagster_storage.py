@@ -153,3 +153,20 @@ def test_first_uses_of_a_new_instance_at_the_same_moment_all_create_its_tables(a
         assert stamps == 1 and runs == 0
     finally:
         next(databases, None)
+
+
+def test_an_instance_disposed_leaves_no_connection_open(instance, pg_url):
+    """A code server opens and disposes an instance for each sensor evaluation: each one's kept connections close
+    with it, not when the garbage collector finds them."""
+    def opened() -> int:
+        with psycopg.connect(pg_url) as conn:
+            return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                "AND pid <> pg_backend_pid()").fetchone()[0]
+
+    before = opened()
+    for _ in range(5):
+        with dg.DagsterInstance.from_ref(instance.get_ref()) as again:
+            again.get_runs(limit=1)
+            again.all_instigator_state()
+            again.get_latest_materialization_event(dg.AssetKey("table_0"))
+    assert opened() <= before

@@ -54,7 +54,22 @@ def kept_when_yes(question: Callable[..., bool], *, after: int = 0) -> Callable[
     return ask
 
 
-class KeptSchemaRunStorage(PostgresRunStorage):
+class ClosedOnDispose:
+    """A storage whose kept connection is closed when it is disposed, with those of the storages disposed with it
+    (`disposed_with`). An instance disposes its run and event log storages only, and `dagster-postgres` leaves their
+    connections open until the garbage collector finds them: a code server opening an instance for each sensor
+    evaluation held a dozen and more idle connections, enough with a few processes to reach the server's limit."""
+
+    disposed_with: tuple = ()
+
+    def dispose(self) -> None:
+        super().dispose()
+        self._engine.dispose()
+        for storage in self.disposed_with:
+            storage.dispose()
+
+
+class KeptSchemaRunStorage(ClosedOnDispose, PostgresRunStorage):
     """The PostgreSQL run storage, asking the server once whether each table or column of its migrations exists."""
 
     has_run_stats_index_cols = kept_when_yes(PostgresRunStorage.has_run_stats_index_cols)
@@ -64,7 +79,7 @@ class KeptSchemaRunStorage(PostgresRunStorage):
     has_backfill_tags_table = kept_when_yes(PostgresRunStorage.has_backfill_tags_table)
 
 
-class KeptSchemaScheduleStorage(PostgresScheduleStorage):
+class KeptSchemaScheduleStorage(ClosedOnDispose, PostgresScheduleStorage):
     """The PostgreSQL schedule storage, asking the server once whether each table of its migrations exists and
     whether each of its data migrations was done: Dagster asks before each read or write of a sensor's state and
     ticks, several times a tick."""
@@ -77,7 +92,7 @@ class KeptSchemaScheduleStorage(PostgresScheduleStorage):
     has_built_index = kept_when_yes(PostgresScheduleStorage.has_built_index)
 
 
-class PoolSafeEventLogStorage(PostgresEventLogStorage):
+class PoolSafeEventLogStorage(ClosedOnDispose, PostgresEventLogStorage):
     """The PostgreSQL event log whose pool limits are set to the instance's default by one upsert, so that
     runs claiming a new pool at the same moment all go on (Dagster's insert-then-update fails one of them,
     dagster-io/dagster#33552). It also tags each run with the machine that runs it (`store_event`), and asks the
@@ -122,8 +137,8 @@ use (each would ask which tables exist, and the schema be looked for, in a conne
 
 
 class PooledPostgresStorage(DagsterPostgresStorage):
-    """`DagsterPostgresStorage` whose run, event log and schedule storages each keep one connection open
-    (closed with the instance's storages when they are released), with the pool-safe event log and the storages
+    """`DagsterPostgresStorage` whose run, event log and schedule storages each keep one connection open,
+    closed when the instance is disposed (the schedule storage's with the run storage's), with the pool-safe event log and the storages
     that ask once of their schema: `dagster-postgres` otherwise opens a connection per statement outside the
     webserver. It turns on Dagster's batched event writes (`DAGSTER_EVENT_BATCH_SIZE`, unless set)."""
 
@@ -137,6 +152,7 @@ class PooledPostgresStorage(DagsterPostgresStorage):
         self._run_storage, self._event_log_storage, self._schedule_storage = (
             kind(postgres_url, prepare, token_provider=token_provider)
             for kind in (KeptSchemaRunStorage, PoolSafeEventLogStorage, KeptSchemaScheduleStorage))
+        self._run_storage.disposed_with = (self._schedule_storage,)
         if prepare:
             PREPARED.add(postgres_url)
         DagsterStorage.__init__(self)
@@ -187,7 +203,7 @@ def create_tables(postgres_url: str) -> None:
         try:
             PREPARED.discard(postgres_url)
             storage = PooledPostgresStorage(postgres_url)
-            for part in (storage.run_storage, storage.event_log_storage, storage.schedule_storage):
+            for part in (storage.run_storage, storage.event_log_storage):
                 part.dispose()
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (STORAGE_LOCK,))
