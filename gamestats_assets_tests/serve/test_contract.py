@@ -16,7 +16,7 @@ from pydantic import TypeAdapter
 
 from gamestats_assets.serve import deps
 from gamestats_assets.serve.app import ROUTERS, create_app
-from gamestats_assets.serve.core import errors, guard, methods
+from gamestats_assets.serve.core import errors, guard, limits, methods
 from gamestats_assets.serve.core.contract import EVERY_REQUEST, KEYED, examples, operations
 from gamestats_assets.serve.core.settings import ServeSettings
 from gamestats_assets.serve.routes import health
@@ -129,6 +129,22 @@ def test_a_client_keeping_its_connection_reads_each_failure_and_the_server_logs_
         raise RuntimeError("a failure nobody planned for")
 
     monkeypatch.setattr(health, "pipeline_state", failing)
+    with served(migrated_pg_url) as base, httpx.Client(base_url=base, timeout=30) as client:
+        answers = [client.get("/api/v1/health") for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [500] * 3
+    assert all(answer.json() == {"detail": errors.INTERNAL} for answer in answers)
+    logged = [record for record in caplog.records if record.name == errors.__name__]
+    assert len(logged) == 3 and "nobody planned" in str(logged[0].exc_info[1])
+
+
+def test_a_failure_outside_the_routes_is_answered_and_logged_and_keeps_the_connection(migrated_pg_url, monkeypatch,
+                                                                                     caplog):
+    """A layer around the routes (here the request budget's) failing: Starlette's error layer answers 500 and
+    raises again, and uvicorn closed the connection of a failure that reached it."""
+    async def failing(self, headers):
+        raise RuntimeError("a failure nobody planned for")
+
+    monkeypatch.setattr(limits.RequestBudget, "identified", failing)
     with served(migrated_pg_url) as base, httpx.Client(base_url=base, timeout=30) as client:
         answers = [client.get("/api/v1/health") for _ in range(3)]
     assert [answer.status_code for answer in answers] == [500] * 3

@@ -58,7 +58,9 @@ async def listed(request: Request, error: StarletteHTTPException) -> JSONRespons
 
 
 async def unexpected(request: Request, error: Exception) -> JSONResponse:
-    """An unexpected failure: 500 in `Problem`'s shape (the server logs the failure itself)."""
+    """An unexpected failure of a layer around the routes: 500 in `Problem`'s shape, the failure logged (the
+    routes' own are answered by `Contained`)."""
+    log.error("%s %r failed", request.method, request.url.path, exc_info=error)
     return JSONResponse({"detail": INTERNAL}, status_code=500)
 
 
@@ -90,9 +92,38 @@ class Contained:
             await JSONResponse({"detail": INTERNAL}, status_code=500)(scope, receive, send)
 
 
+class Settled:
+    """The outermost ASGI layer: a failure that reaches it after its answer was sent whole ends here. Starlette's
+    error layer answers a failure of the layers around the routes (`unexpected`, which logs it) and raises it
+    again for the server, and uvicorn closes the connection of a failure that reaches it."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        answered = False
+
+        async def sending(message: Message) -> None:
+            nonlocal answered
+            answered = answered or (message["type"] == "http.response.body" and not message.get("more_body"))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception:
+            if not answered:
+                raise
+
+
 def install(app: FastAPI) -> None:
     """Answer HTTP errors (`listed`) and unexpected failures (`Contained` around the routes, `unexpected` around
-    the rest) in one shape; call before the app's other layers are added, so that theirs wrap this one."""
+    the rest) in one shape, a failure answered kept from the server (`Settled`, around Starlette's error layer);
+    call before the app's other layers are added, so that theirs wrap `Contained`."""
     app.add_exception_handler(StarletteHTTPException, listed)
     app.add_exception_handler(Exception, unexpected)
     app.add_middleware(Contained)
+    stack = app.build_middleware_stack
+    app.build_middleware_stack = lambda: Settled(stack())
