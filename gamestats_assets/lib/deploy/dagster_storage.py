@@ -137,10 +137,10 @@ use (each would ask which tables exist, and the schema be looked for, in a conne
 
 
 class PooledPostgresStorage(DagsterPostgresStorage):
-    """`DagsterPostgresStorage` whose run, event log and schedule storages each keep one connection open,
-    closed when the instance is disposed (the schedule storage's with the run storage's), with the pool-safe event log and the storages
-    that ask once of their schema: `dagster-postgres` otherwise opens a connection per statement outside the
-    webserver. It turns on Dagster's batched event writes (`DAGSTER_EVENT_BATCH_SIZE`, unless set)."""
+    """`DagsterPostgresStorage` whose run, event log and schedule storages each keep one connection open, closed
+    when the instance is disposed (the schedule storage's with the run storage's), with the pool-safe event log and
+    the storages that ask once of their schema: `dagster-postgres` otherwise opens a connection per statement outside
+    the webserver. It turns on Dagster's batched event writes (`DAGSTER_EVENT_BATCH_SIZE`, unless set)."""
 
     def __init__(self, postgres_url: str, should_autocreate_tables: bool = True,
                  inst_data: ConfigurableClassData | None = None, token_provider=None):
