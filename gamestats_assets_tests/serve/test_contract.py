@@ -121,6 +121,17 @@ def test_an_unexpected_failure_answers_500_as_json_in_the_one_shape(migrated_pg_
     assert set(answer.json()) == {"detail"} and "nobody planned" not in answer.text
 
 
+def assert_failures_read_on_one_connection_and_logged(pg_url: str, caplog) -> None:
+    """Under uvicorn, as served, three failing reads on one kept connection: each answered 500 in `Problem`'s shape
+    (none reset) and each logged with its cause."""
+    with served(pg_url) as base, httpx.Client(base_url=base, timeout=30) as client:
+        answers = [client.get("/api/v1/health") for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [500] * 3
+    assert all(answer.json() == {"detail": errors.INTERNAL} for answer in answers)
+    logged = [record for record in caplog.records if record.name == errors.__name__]
+    assert len(logged) == 3 and "nobody planned" in str(logged[0].exc_info[1])
+
+
 def test_a_client_keeping_its_connection_reads_each_failure_and_the_server_logs_it(migrated_pg_url, monkeypatch,
                                                                                    caplog):
     """Under uvicorn, as served: a failure that reached the server closed the connection after its 500, and the
@@ -129,12 +140,7 @@ def test_a_client_keeping_its_connection_reads_each_failure_and_the_server_logs_
         raise RuntimeError("a failure nobody planned for")
 
     monkeypatch.setattr(health, "pipeline_state", failing)
-    with served(migrated_pg_url) as base, httpx.Client(base_url=base, timeout=30) as client:
-        answers = [client.get("/api/v1/health") for _ in range(3)]
-    assert [answer.status_code for answer in answers] == [500] * 3
-    assert all(answer.json() == {"detail": errors.INTERNAL} for answer in answers)
-    logged = [record for record in caplog.records if record.name == errors.__name__]
-    assert len(logged) == 3 and "nobody planned" in str(logged[0].exc_info[1])
+    assert_failures_read_on_one_connection_and_logged(migrated_pg_url, caplog)
 
 
 def test_a_failure_outside_the_routes_is_answered_and_logged_and_keeps_the_connection(migrated_pg_url, monkeypatch,
@@ -145,9 +151,4 @@ def test_a_failure_outside_the_routes_is_answered_and_logged_and_keeps_the_conne
         raise RuntimeError("a failure nobody planned for")
 
     monkeypatch.setattr(limits.RequestBudget, "identified", failing)
-    with served(migrated_pg_url) as base, httpx.Client(base_url=base, timeout=30) as client:
-        answers = [client.get("/api/v1/health") for _ in range(3)]
-    assert [answer.status_code for answer in answers] == [500] * 3
-    assert all(answer.json() == {"detail": errors.INTERNAL} for answer in answers)
-    logged = [record for record in caplog.records if record.name == errors.__name__]
-    assert len(logged) == 3 and "nobody planned" in str(logged[0].exc_info[1])
+    assert_failures_read_on_one_connection_and_logged(migrated_pg_url, caplog)

@@ -64,6 +64,18 @@ async def unexpected(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": INTERNAL}, status_code=500)
 
 
+class Sent:
+    """`send` watched: whether the answer has begun (`started`) and whether its body was sent whole (`whole`)."""
+
+    def __init__(self, send: Send):
+        self.send, self.started, self.whole = send, False, False
+
+    async def __call__(self, message: Message) -> None:
+        self.started = self.started or message["type"] == "http.response.start"
+        self.whole = self.whole or (message["type"] == "http.response.body" and not message.get("more_body"))
+        await self.send(message)
+
+
 class Contained:
     """An ASGI layer around the routes that answers their unexpected failure 500 in `Problem`'s shape and logs it,
     keeping it from the server: uvicorn closes the connection of a failure that reaches it after the answer was
@@ -76,18 +88,12 @@ class Contained:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def sending(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        sent = Sent(send)
         try:
-            await self.app(scope, receive, sending)
+            await self.app(scope, receive, sent)
         except Exception:
             log.exception("%s %r failed", scope["method"], scope["path"])
-            if started:
+            if sent.started:
                 raise
             await JSONResponse({"detail": INTERNAL}, status_code=500)(scope, receive, send)
 
@@ -101,20 +107,11 @@ class Settled:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        answered = False
-
-        async def sending(message: Message) -> None:
-            nonlocal answered
-            answered = answered or (message["type"] == "http.response.body" and not message.get("more_body"))
-            await send(message)
-
+        sent = Sent(send)
         try:
-            await self.app(scope, receive, sending)
+            await self.app(scope, receive, sent)
         except Exception:
-            if not answered:
+            if scope["type"] != "http" or not sent.whole:
                 raise
 
 
