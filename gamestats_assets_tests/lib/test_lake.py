@@ -1,6 +1,7 @@
 """The lake writes exactly the partitions of a run: one key, a daily range in one run, dynamic keys, reruns."""
 
 import datetime as dt
+import shutil
 import threading
 from pathlib import Path
 
@@ -8,12 +9,13 @@ import dagster as dg
 import polars as pl
 import pyarrow.parquet as pq
 import pytest
-from deltalake import DeltaTable
+from deltalake import DeltaTable, write_deltalake
 
 from gamestats_assets.lib.authoring.assets import lake_asset
 from gamestats_assets.lib.core.columns import BIGINT, TEXT
 from gamestats_assets.lib.core.partitions import previous_day
 from gamestats_assets.lib.lake.io_manager import INPUT_COLUMNS, RUN_ROWS, DeltaLakeIOManager
+from gamestats_assets.lib.lake.log import latest_version, snapshot, table_scan
 from gamestats_assets.lib.lake.partitioning import (
     PHYSICAL_PARTITIONING,
     input_partition_values,
@@ -595,3 +597,20 @@ def test_a_table_that_is_not_its_declared_columns_is_not_written(lake):
     assert "missing ['note']" in error and "undeclared ['extra']" in error
     assert "score is Float64, declared bigint" in error
     assert not (Path(lake.root) / "t" / "cons" / "declared").exists()
+
+
+def test_a_table_read_again_is_read_as_its_log_says_now(tmp_path):
+    """A table's state is opened once a version and kept for reading: a new commit, an earlier version, and the
+    table removed and written again under the same path (its version 0 again) are each read as they are."""
+    uri = str(tmp_path / "table")
+    assert latest_version(uri) == -1
+    write_deltalake(uri, pl.DataFrame({"a": [1]}).to_arrow())
+    assert table_scan(uri).collect()["a"].to_list() == [1] and snapshot(uri) is snapshot(uri)
+    write_deltalake(uri, pl.DataFrame({"a": [2]}).to_arrow(), mode="append")
+    assert latest_version(uri) == 1 == snapshot(uri).version()
+    assert sorted(table_scan(uri).collect()["a"]) == [1, 2]
+    assert table_scan(uri, version=0).collect()["a"].to_list() == [1]
+    for rows in ([3], [4]):
+        shutil.rmtree(uri)
+        write_deltalake(uri, pl.DataFrame({"a": rows}).to_arrow())
+        assert latest_version(uri) == 0 and table_scan(uri).collect()["a"].to_list() == rows

@@ -15,7 +15,7 @@ from deltalake import DeltaTable
 
 from gamestats_assets.lib.core.columns import COLUMN_SCHEMA, conformance_errors, declared_columns
 from gamestats_assets.lib.core.provenance import WORKER_METADATA, step_worker
-from gamestats_assets.lib.lake.log import table_exists
+from gamestats_assets.lib.lake.log import latest_version, table_exists
 from gamestats_assets.lib.lake.merge import merge_small_files
 from gamestats_assets.lib.lake.partitioning import (
     PARTITION_COLUMN,
@@ -128,7 +128,7 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
         return {
             **row_count_metadata(written, len(partition_keys) if partition_keys is not None else 0),
             "dagster/uri": uri,
-            "lake/version": DeltaTable(uri, storage_options=options).version(),
+            "lake/version": latest_version(uri, options),
             WORKER_METADATA: step_worker(),
         }
 

@@ -9,9 +9,8 @@ from urllib.parse import unquote
 
 import polars as pl
 import pyarrow.parquet as pq
-from deltalake import DeltaTable
 
-from gamestats_assets.lib.lake.log import plain_parquet, table_exists
+from gamestats_assets.lib.lake.log import plain_parquet, snapshot, table_exists, table_scan
 from gamestats_assets.lib.lake.partition_files import ROW_GROUP_ROWS
 from gamestats_assets.lib.lake.rows import Condition, FrameStream, as_stream, may_meet, meets
 from gamestats_assets.lib.lake.storage import table_filesystem
@@ -25,7 +24,7 @@ def read_partitions(
     """A lazy scan of the table, filtered to `values` of `column` when given; empty if no table yet."""
     if not table_exists(uri, storage_options):
         return pl.LazyFrame()
-    scan = pl.scan_delta(uri, storage_options=storage_options)
+    scan = table_scan(uri, storage_options)
     if column is None or values is None:
         return scan
     return scan.filter(pl.col(column).is_in(list(values)))
@@ -45,7 +44,7 @@ def read_batches(uri: str, column: str | None, values: Sequence[Any] | None,
     schema = scan.collect_schema()
     if not schema:
         return as_stream(scan)
-    table = DeltaTable(uri, storage_options=storage_options)
+    table = snapshot(uri, storage_options)
     partitioned_by = table.metadata().partition_columns
     if not plain_parquet(table) or (values is not None and column not in partitioned_by):
         return as_stream(scan)

@@ -19,7 +19,7 @@ from deltalake import Schema as DeltaSchema
 from deltalake.exceptions import CommitFailedError
 from deltalake.transaction import create_table_with_add_actions
 
-from gamestats_assets.lib.lake.log import local_tables, table_exists
+from gamestats_assets.lib.lake.log import local_tables, table_exists, table_scan
 from gamestats_assets.lib.lake.partition_files import PartitionFiles
 from gamestats_assets.lib.lake.partitioning import partition_predicate, partition_text
 from gamestats_assets.lib.lake.rows import FrameStream, RestartStream, Rows, arrow_stream, as_stream
@@ -167,7 +167,7 @@ def write_partitions(
 
     def write() -> int:
         exists = table_exists(uri, storage_options)
-        existing = pl.scan_delta(uri, storage_options=storage_options).collect_schema() if exists else None
+        existing = table_scan(uri, storage_options).collect_schema() if exists else None
         on_empty = (lambda: DeltaTable(uri, storage_options=storage_options).delete(predicate)) if exists else None
         if physical_partitioning:
             return write_pass(stream, existing, within_partitions, lambda frames: commit_partition_files(

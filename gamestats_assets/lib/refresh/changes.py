@@ -14,9 +14,7 @@ from urllib.parse import unquote
 import polars as pl
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
-from deltalake import DeltaTable
-
-from gamestats_assets.lib.lake.log import plain_parquet, table_exists
+from gamestats_assets.lib.lake.log import latest_version, plain_parquet, snapshot, table_scan
 from gamestats_assets.lib.lake.merge import ROWS_UNCHANGED
 from gamestats_assets.lib.lake.storage import table_filesystem
 
@@ -36,7 +34,7 @@ class Changes:
 
 def version_of(uri: str, storage_options: dict[str, str] | None) -> int:
     """The table's current version; -1 when there is no table yet."""
-    return DeltaTable(uri, storage_options=storage_options).version() if table_exists(uri, storage_options) else -1
+    return latest_version(uri, storage_options)
 
 
 def log_changes(uri: str, since: int, until: int, storage_options: dict[str, str] | None) -> Changes | None:
@@ -76,7 +74,7 @@ def dated_changes(uri: str, since: int, until: int, storage_options: dict[str, s
     no longer in the log, a file without a `date`."""
     if since == until:
         return Changes({}, {})
-    if since > until or not plain_parquet(DeltaTable(uri, storage_options=storage_options)):
+    if since > until or not plain_parquet(snapshot(uri, storage_options)):
         return None
     changes = log_changes(uri, since, until, storage_options)
     if changes is None or any(values.get("date") is None for values in {**changes.added, **changes.removed}.values()):
@@ -133,7 +131,7 @@ def changed_games(uri: str, since: int, until: int, key: str, storage_options: d
     filesystem = table_filesystem(uri, storage_options)
     if not readable(filesystem, changes.removed):
         return None
-    schema = dict(pl.scan_delta(uri, version=until, storage_options=storage_options).collect_schema())
+    schema = dict(table_scan(uri, storage_options, until).collect_schema())
     try:
         before, after = (files_rows(filesystem, files, schema) for files in (changes.removed, changes.added))
     except FoldSourceError:

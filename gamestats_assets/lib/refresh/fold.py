@@ -26,7 +26,7 @@ import pyarrow.fs as pafs
 from deltalake import DeltaTable
 from deltalake.exceptions import DeltaError
 
-from gamestats_assets.lib.lake.log import plain_parquet, table_exists
+from gamestats_assets.lib.lake.log import plain_parquet, snapshot, table_exists
 from gamestats_assets.lib.lake.storage import table_filesystem
 from gamestats_assets.lib.refresh.changes import files_rows, log_changes, readable
 from gamestats_assets.lib.refresh.protocol import StateRefresh, TableDeclaration
@@ -125,7 +125,7 @@ def refresh(source_uri: str, state_uri: str, fold: Fold, storage_options: dict[s
     if not table_exists(source_uri, storage_options):
         return write_state(state_uri, fold, fold.empty(), -1, storage_options, erased), {
             "full_fold": True, **fallback, "rows_folded": 0, "source_version": -1, "groups": 0}
-    source = DeltaTable(source_uri, storage_options=storage_options)
+    source = snapshot(source_uri, storage_options)
     version = source.version()
     since = recorded_version(state_uri, fold, storage_options)
     changes = (log_changes(source_uri, since, version, storage_options)
@@ -153,7 +153,7 @@ def all_rows(source: DeltaTable, filesystem: pafs.FileSystem, fold: Fold) -> pl.
     are plain Parquet, else through the Delta reader."""
     schema = fold.reads
     if not plain_parquet(source):
-        return pl.read_delta(source.table_uri, version=source.version(), columns=list(schema)).cast(dict(schema))
+        return pl.scan_delta(source).select(list(schema)).collect().cast(dict(schema))
     actions = pl.DataFrame(source.get_add_actions(flatten=True))
     columns = source.metadata().partition_columns
     files = {path: {name: row.get(f"partition.{name}") for name in columns}
@@ -173,7 +173,7 @@ def folded_rows(source_uri: str, state_uri: str, fold: Fold, storage_options: di
         return {"source_version": -1 if since is None else since, "source_rows": 0 if since == -1 else -1,
                 "rows_in_state": counted}
     try:
-        actions = pl.DataFrame(DeltaTable(source_uri, version=since, storage_options=storage_options)
+        actions = pl.DataFrame(snapshot(source_uri, storage_options, since)
                                .get_add_actions(flatten=True))
     except DeltaError:
         return {"source_version": since, "source_rows": -1, "rows_in_state": counted}

@@ -20,6 +20,7 @@ from typing import Any
 import polars as pl
 
 from gamestats_assets.lib.core.code import code_digest
+from gamestats_assets.lib.lake.log import table_scan
 from gamestats_assets.lib.refresh.changes import changed_games, version_of
 from gamestats_assets.lib.refresh.fold import Fold
 from gamestats_assets.lib.refresh.protocol import StateRefresh, TableDeclaration
@@ -64,8 +65,8 @@ def games_rows(uri: str, version: int, games: pl.DataFrame, key: str,
     files and row groups of other games are skipped by their statistics); no rows of its current columns when it
     had no table then."""
     if version < 0:
-        return pl.scan_delta(uri, storage_options=storage_options).head(0).collect()
-    return (pl.scan_delta(uri, version=version, storage_options=storage_options)
+        return table_scan(uri, storage_options).head(0).collect()
+    return (table_scan(uri, storage_options, version)
             .filter(pl.col("date").is_in(games["date"].unique().to_list()),
                     pl.col(key).is_in(games[key].unique().to_list())).collect())
 
@@ -87,7 +88,7 @@ def refresh(sources: Mapping[str, str], joined: JoinedFold, state_uri: str, defi
         changed = None if games is None else [*changed, games]
     schema = joined.fold.empty().schema
     if changed is None:
-        frames = {param: pl.read_delta(uri, version=versions[param], storage_options=storage_options)
+        frames = {param: table_scan(uri, storage_options, versions[param]).collect()
                   if versions[param] >= 0 else pl.DataFrame() for param, uri in sources.items()}
         state = joined.state(frames)
         figures = {"full_fold": True}

@@ -24,6 +24,7 @@ from typing import Any
 import polars as pl
 
 from gamestats_assets.lib.core.code import code_digest
+from gamestats_assets.lib.lake.log import table_scan
 from gamestats_assets.lib.lake.storage import table_filesystem
 from gamestats_assets.lib.refresh.changes import FoldSourceError, dated_changes, files_rows, readable, version_of
 from gamestats_assets.lib.refresh.protocol import StateRefresh, TableDeclaration
@@ -97,7 +98,7 @@ def scan(uri: str, version: int, columns: Sequence[str] | None, storage_options:
     """The input's rows at `version` (only `columns` when given), of `days` when given; None for no table yet."""
     if version < 0:
         return None
-    rows = pl.scan_delta(uri, version=version, storage_options=storage_options)
+    rows = table_scan(uri, storage_options, version)
     if days is not None:
         rows = rows.filter(pl.col("date").is_in(list(days)))
     return rows.select(columns) if columns else rows
@@ -176,7 +177,7 @@ def dirty_slices(index: Source, version: int, slicing: Slicing, days: set[dt.dat
         filesystem = table_filesystem(index.uri, storage_options)
         if not readable(filesystem, removed):
             return None
-        schema = found[0].schema if found else pl.scan_delta(index.uri, storage_options=storage_options).select(
+        schema = found[0].schema if found else table_scan(index.uri, storage_options).select(
             columns).collect_schema()
         try:
             found.append(files_rows(filesystem, removed, dict(schema)))

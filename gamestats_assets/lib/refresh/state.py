@@ -15,9 +15,9 @@ from typing import Any
 
 import dagster as dg
 import polars as pl
-from deltalake import CommitProperties, DeltaTable, write_deltalake
+from deltalake import CommitProperties, write_deltalake
 
-from gamestats_assets.lib.lake.log import table_exists
+from gamestats_assets.lib.lake.log import snapshot, table_exists, table_scan
 from gamestats_assets.lib.lake.write import TABLE_SETTINGS
 
 STATE_LAYER = "state"
@@ -35,7 +35,7 @@ def recorded(state_uri: str, definition: str, storage_options: dict[str, str] | 
     """What the state at `state_uri` was computed from, if its latest commit is a refresh's of `definition`."""
     if not table_exists(state_uri, storage_options):
         return None
-    [commit] = DeltaTable(state_uri, storage_options=storage_options).history(1)
+    [commit] = snapshot(state_uri, storage_options).history(1)
     if commit.get(DEFINITION) != definition or RECORD not in commit:
         return None
     return json.loads(commit[RECORD])
@@ -44,7 +44,7 @@ def recorded(state_uri: str, definition: str, storage_options: dict[str, str] | 
 def read_state(state_uri: str, schema: Mapping[str, pl.DataType] | None,
                storage_options: dict[str, str] | None) -> pl.DataFrame:
     """The state's rows, cast to `schema` when given."""
-    state = pl.read_delta(state_uri, storage_options=storage_options)
+    state = table_scan(state_uri, storage_options).collect()
     return state.cast(dict(schema)) if schema is not None else state
 
 
