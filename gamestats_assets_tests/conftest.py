@@ -46,6 +46,7 @@ from gamestats_assets.lib.publish import embedded_postgres  # noqa: E402
 from gamestats_assets.lib.publish.postgres import apply_migrations  # noqa: E402
 from gamestats_assets.sources.replays import parsed as replay_parse  # noqa: E402
 from gamestats_assets.sources.replays.frames import ReplayFrames, read_frames  # noqa: E402
+from gamestats_assets_tests import memory_instance  # noqa: E402
 
 SERVICE_URL = os.environ.get("GAMESTATS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -109,7 +110,9 @@ TEMPLATE_PREFIX = "gamestats_template_"
 
 def pytest_configure(config: pytest.Config) -> None:
     """One id for the whole run, which the workers receive (`xdist`'s `--testrunuid`), so that what the run builds
-    once (`built_once`) has one name for all of them."""
+    once (`built_once`) has one name for all of them; the in-memory instances' event log kept as the project keeps
+    its own (`memory_instance`)."""
+    memory_instance.install()
     if not hasattr(config, "workerinput") and getattr(config.option, "testrunuid", None) is None:
         config.option.testrunuid = uuid.uuid4().hex
 
