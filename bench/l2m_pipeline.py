@@ -143,8 +143,8 @@ def main() -> None:
         **day_targets(pipeline_seconds, memory.peak_mib, pipeline_cpu_seconds, backends.seconds),
         "steps": len(steps),
         "seconds_in_steps": round(sum(steps.values()), 1),
-        "slowest_steps": dict(sorted(steps.items(), key=lambda kv: -kv[1])[:8]),
-        "cpu_seconds_by_step": dict(sorted(costs.cpu_seconds.items(), key=lambda kv: -kv[1])[:8]),
+        "slowest_steps": dict(sorted(steps.items(), key=lambda kv: -kv[1])),
+        "cpu_seconds_by_step": dict(sorted(costs.cpu_seconds.items(), key=lambda kv: -kv[1])),
         "peak_memory_mib_by_step": dict(sorted(costs.peak_mib.items(), key=lambda kv: -kv[1])[:8]),
     }))
 
