@@ -16,7 +16,7 @@ from gamestats_assets.lib.authoring.assets import Publish
 from gamestats_assets.lib.authoring.headline import Headline
 from gamestats_assets.lib.core.columns import Columns
 from gamestats_assets.lib.core.platform import PlatformResource
-from gamestats_assets.lib.lake.log import table_exists
+from gamestats_assets.lib.lake.log import table_exists, table_scan
 from gamestats_assets.lib.lake.rows import FrameStream
 from gamestats_assets.lib.refresh.by_key import ByKey
 from gamestats_assets.lib.refresh.fold import Fold, folded_rows
@@ -201,6 +201,6 @@ def folded_state(lake: Any, domain: str, table: Table) -> tuple[pl.DataFrame, di
     [source] = table.inputs.values()
     state_uri = lake.table_uri(state_key(domain, table.name))
     counts = folded_rows(lake.table_uri(table_key(domain, source)), state_uri, table.refresh, lake.options())
-    state = (pl.read_delta(state_uri, storage_options=lake.options()) if table_exists(state_uri, lake.options())
+    state = (table_scan(state_uri, lake.options()).collect() if table_exists(state_uri, lake.options())
              else table.refresh.empty())
     return state, counts
