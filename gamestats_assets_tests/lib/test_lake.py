@@ -3,6 +3,7 @@
 import datetime as dt
 import shutil
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import dagster as dg
@@ -610,6 +611,9 @@ def test_a_table_read_again_is_read_as_its_log_says_now(tmp_path):
     assert latest_version(uri) == 1 == snapshot(uri).version()
     assert sorted(table_scan(uri).collect()["a"]) == [1, 2]
     assert table_scan(uri, version=0).collect()["a"].to_list() == [1]
+    with ThreadPoolExecutor(4) as pool:
+        assert set(pool.map(lambda _: tuple(sorted(table_scan(uri).collect()["a"])), range(40))) == {(1, 2)}, \
+            "readers in threads share the state kept"
     for rows in ([3], [4]):
         shutil.rmtree(uri)
         write_deltalake(uri, pl.DataFrame({"a": rows}).to_arrow())

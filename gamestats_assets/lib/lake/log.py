@@ -71,8 +71,9 @@ def latest_version(uri: str, storage_options: dict[str, str] | None = None) -> i
 class Snapshots:
     """Table states opened for reading, kept by table, version and the identity of that version's log entry (a
     table removed and written again from version 0 is another table); a table's latest state lets the states of
-    its earlier versions go. Opening a table reads its log through delta-rs's runtime, several milliseconds of CPU each time, and a run
-    reads each table it writes several times. Emptied in a forked child, which must open its own."""
+    its earlier versions go. Opening a table reads its log through delta-rs's runtime, several milliseconds of CPU
+    each time, and a run reads each table it writes several times. Emptied in a forked child, which must open its
+    own."""
 
     def __init__(self, kept: int) -> None:
         self.kept, self.tables, self.lock = kept, OrderedDict(), threading.Lock()

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 import polars as pl
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
-from gamestats_assets.lib.lake.log import latest_version, plain_parquet, snapshot, table_scan
+from gamestats_assets.lib.lake.log import plain_parquet, snapshot, table_scan
 from gamestats_assets.lib.lake.merge import ROWS_UNCHANGED
 from gamestats_assets.lib.lake.storage import table_filesystem
 
@@ -30,11 +30,6 @@ class Changes:
 
     added: dict[str, dict[str, str | None]]
     removed: dict[str, dict[str, str | None]]
-
-
-def version_of(uri: str, storage_options: dict[str, str] | None) -> int:
-    """The table's current version; -1 when there is no table yet."""
-    return latest_version(uri, storage_options)
 
 
 def log_changes(uri: str, since: int, until: int, storage_options: dict[str, str] | None) -> Changes | None:

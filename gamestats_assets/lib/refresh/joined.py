@@ -20,8 +20,8 @@ from typing import Any
 import polars as pl
 
 from gamestats_assets.lib.core.code import code_digest
-from gamestats_assets.lib.lake.log import table_scan
-from gamestats_assets.lib.refresh.changes import changed_games, version_of
+from gamestats_assets.lib.lake.log import latest_version, table_scan
+from gamestats_assets.lib.refresh.changes import changed_games
 from gamestats_assets.lib.refresh.fold import Fold
 from gamestats_assets.lib.refresh.protocol import StateRefresh, TableDeclaration
 from gamestats_assets.lib.refresh.state import commit_state, read_state, recorded
@@ -77,7 +77,7 @@ def refresh(sources: Mapping[str, str], joined: JoinedFold, state_uri: str, defi
     """The state for the inputs' current versions, brought up to date from the state recorded and the inputs' logs
     as this module says and written (through `erased`, the lake's redaction of deleted players) with those versions;
     with what it did: whether it folded every game (`full_fold`), the games and days it read, the state's groups."""
-    versions = {param: version_of(uri, storage_options) for param, uri in sources.items()}
+    versions = {param: latest_version(uri, storage_options) for param, uri in sources.items()}
     record = recorded(state_uri, definition, storage_options)
     before = None if record is None else {param: int(version) for param, version in record["versions"].items()}
     changed: list[pl.DataFrame] | None = [] if before is not None and before.keys() == versions.keys() else None

@@ -24,9 +24,9 @@ from typing import Any
 import polars as pl
 
 from gamestats_assets.lib.core.code import code_digest
-from gamestats_assets.lib.lake.log import table_scan
+from gamestats_assets.lib.lake.log import latest_version, table_scan
 from gamestats_assets.lib.lake.storage import table_filesystem
-from gamestats_assets.lib.refresh.changes import FoldSourceError, dated_changes, files_rows, readable, version_of
+from gamestats_assets.lib.refresh.changes import FoldSourceError, dated_changes, files_rows, readable
 from gamestats_assets.lib.refresh.protocol import StateRefresh, TableDeclaration
 from gamestats_assets.lib.refresh.state import commit_state, read_state, recorded
 
@@ -120,7 +120,7 @@ def refresh(sources: Mapping[str, Source], slicing: Slicing, compute: Callable[.
     players) with those versions; with what it did:
     whether it computed every slice (`full_refresh`), the slices computed, the days and games read, the slices
     and the days held back."""
-    versions = {param: version_of(source.uri, storage_options) for param, source in sources.items()}
+    versions = {param: latest_version(source.uri, storage_options) for param, source in sources.items()}
     held = frozenset(held)
     before = recorded_slices(state_uri, definition, storage_options)
     days: set[dt.date] | None = set() if before is not None and before.versions.keys() == versions.keys() else None
