@@ -3,11 +3,13 @@ whole or not at all, a duplicate left alone, a conflict kept or replaced as aske
 refused, and a file its check refuses quarantined with the reason, never landed."""
 
 import asyncio
+import hashlib
 import json
 
 import pytest
 
 from gamestats_assets.lib.core.inputs import UnsafePath
+from gamestats_assets.lib.core.landing_records import Content, digest
 from gamestats_assets.lib.erasure.register import enter, register_path
 from gamestats_assets.lib.intake.door import (
     DUPLICATE,
@@ -20,7 +22,6 @@ from gamestats_assets.lib.intake.door import (
     NamesDeletedPlayer,
     TooLarge,
 )
-from gamestats_assets.lib.intake.file_rows import digest
 
 DAY = "2024-03-01"
 
@@ -102,15 +103,17 @@ def test_the_door_finds_files_by_name_and_by_content_and_keeps_its_notes(tmp_pat
     door.land((".uploads", "m.replay"), b"waiting")
     assert door.found("*/m.replay") is None
     landed = door.land((DAY, "m.replay"), b"game").path
-    assert door.found("*/m.replay") == landed and door.copy_of(digest(landed)) is None
+    assert door.found("*/m.replay") == landed and door.copy_of(Content(landed)) is None
     record = tmp_path / "state" / "parsed" / "d" / "reader" / f"{DAY}.json"
     record.parent.mkdir(parents=True)
     record.write_text(json.dumps({"files": {"m.replay": [4, 0, digest(landed)]}}))
-    assert door.copy_of(digest(landed)) == f"landing/d/{DAY}/m.replay"
+    assert door.copy_of(Content(landed)) == door.copy_of(Content(b"game")) == f"landing/d/{DAY}/m.replay"
     retired = tmp_path / "state" / "retired" / "d" / "2024-02-01.json"
     retired.parent.mkdir(parents=True)
-    retired.write_text(json.dumps({"old.replay": [3, 0, "0" * 32]}))
-    assert door.copy_of("0" * 32) == "retired, its rows kept"
+    earlier = hashlib.blake2b(b"old", digest_size=16).hexdigest()
+    retired.write_text(json.dumps({"old.replay": [3, 0, earlier]}))
+    assert door.copy_of(Content(b"old")) == "retired, its rows kept", "a record kept with the earlier digest"
+    assert door.copy_of(Content(b"new")) is None
     assert door.noted("games", "body") is None
     door.note("games", "body", "m")
     assert door.noted("games", "body") == "m"

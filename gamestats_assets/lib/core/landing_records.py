@@ -5,19 +5,57 @@ ahead of their run are kept. Intake reads them to plan a day; a player's erasure
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
+import blake3
+
 from gamestats_assets.lib.core.state_files import state_path, write_state_file
 
 
+DIGEST_PREFIX = "blake3:"
+"""How a content digest begins (`digest`); a record's digest without it is the BLAKE2b (128 bits) of the content,
+as records written before were kept."""
+
+
 def digest(path: Path) -> str:
-    """The content digest of a file (BLAKE2b, 128 bits)."""
+    """The content digest of a file as the records carry it: `DIGEST_PREFIX` and its BLAKE3 (128 bits)."""
     with path.open("rb") as handle:
-        return hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+        return DIGEST_PREFIX + hashlib.file_digest(handle, blake3.blake3).hexdigest(length=16)
+
+
+class Content:
+    """The content of a file, on disk (`Path`) or held (`bytes`), matched against the digests records carry, of
+    either form (`DIGEST_PREFIX`): each digest of it is taken once, and the earlier form only when a record holds
+    it."""
+
+    def __init__(self, source: Path | bytes) -> None:
+        self.source = source
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """Its digest as records are now written (`digest`)."""
+        if isinstance(self.source, Path):
+            return digest(self.source)
+        return DIGEST_PREFIX + blake3.blake3(self.source).hexdigest(length=16)
+
+    @functools.cached_property
+    def _earlier(self) -> str:
+        if isinstance(self.source, Path):
+            with self.source.open("rb") as handle:
+                return hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+        return hashlib.blake2b(self.source, digest_size=16).hexdigest()
+
+    def matches(self, recorded: str | None) -> bool:
+        """Whether `recorded`, a record's digest of either form, is this content's; a file recorded while its run
+        wrote has none (None), which matches no content."""
+        if recorded is None:
+            return False
+        return recorded == (self.digest if recorded.startswith(DIGEST_PREFIX) else self._earlier)
 
 
 def file_name(folder: Path, path: Path) -> str:

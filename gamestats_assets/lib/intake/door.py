@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gamestats_assets.lib.core.inputs import inside
-from gamestats_assets.lib.core.landing_records import RETIRED_ON, digest, retired_path
+from gamestats_assets.lib.core.landing_records import RETIRED_ON, Content, digest, retired_path
 from gamestats_assets.lib.core.state_files import state_path, write_state_file
 from gamestats_assets.lib.erasure.register import deleted_ids, register_path
 from gamestats_assets.lib.intake.quarantine import quarantine_file
@@ -154,17 +154,17 @@ class Door:
         return next((path for path in sorted(self.folder.glob(pattern))
                      if not any(part.startswith(".") for part in path.relative_to(self.folder).parts)), None)
 
-    def copy_of(self, content: str) -> str | None:
-        """Where a file of the content digest `content` (`landing_records.digest`) is held, whatever its name: its path
+    def copy_of(self, content: Content) -> str | None:
+        """Where a file of `content` is held, whatever its name, as the runs' records know it by its digest: its path
         under the data folder when a run read it in landing and it is still there, `retired, its rows kept` when it
-        was retired from landing; None when no run read such a file (the runs' records say it)."""
+        was retired from landing; None when no run read such a file."""
         for record in sorted(state_path(self.data_dir, "parsed", self.domain).glob("*/*.json")):
             for name, stamp in json.loads(record.read_text()).get("files", {}).items():
-                if stamp[2] == content and (self.folder / record.stem / name).is_file():
+                if content.matches(stamp[2]) and (self.folder / record.stem / name).is_file():
                     return str((self.folder / record.stem / name).relative_to(self.data_dir))
         for record in sorted(retired_path(self.data_dir, self.domain, "day").parent.glob("*.json")):
             files = json.loads(record.read_text())
-            if any(stamp[2] == content for stamp in (files["files"] if RETIRED_ON in files else files).values()):
+            if any(content.matches(stamp[2]) for stamp in (files["files"] if RETIRED_ON in files else files).values()):
                 return "retired, its rows kept"
         return None
 

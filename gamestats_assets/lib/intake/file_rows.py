@@ -29,7 +29,7 @@ import msgspec
 import polars as pl
 
 from gamestats_assets.lib.core.allocation import bulk_allocation
-from gamestats_assets.lib.core.landing_records import digest, file_name, retired
+from gamestats_assets.lib.core.landing_records import Content, digest, file_name, retired
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import env_count
 from gamestats_assets.lib.core.state_files import state_path, write_state_file
@@ -157,7 +157,8 @@ def plan_day(platform: PlatformResource, domain: str, reader: str, day: dt.date,
         elif before[:2] == [stat.st_size, stat.st_mtime_ns]:
             stamps[name] = before
         else:
-            stamps[name] = [stat.st_size, stat.st_mtime_ns, digest(file)]
+            content = Content(file)
+            stamps[name] = [stat.st_size, stat.st_mtime_ns, before[2] if content.matches(before[2]) else content.digest]
         if before is not None and before[2] == stamps[name][2]:
             unchanged.append(name)
         else:

@@ -16,6 +16,7 @@ import hashlib
 import logging
 
 from gamestats_assets.lib.core.inputs import UnreadableInput, UnsafePath
+from gamestats_assets.lib.core.landing_records import Content
 from gamestats_assets.lib.intake.door import LANDED, NamesDeletedPlayer
 from gamestats_assets.lib.intake.http import ApiClient, ApiError, RetryableError
 from gamestats_assets.serve.core.accounts import Principal
@@ -113,7 +114,7 @@ def land_own(settings: ServeSettings, client: ApiClient, who: Principal, replay_
         return None
     if any(game.match_id in (c.match_id, c.held_match_id) for c in conflicts(settings.data_dir)):
         raise Unsettled(f"its game {game.match_id} is held for the operator as a conflict")
-    if door.copy_of(hashlib.blake2b(text.encode(), digest_size=16).hexdigest()) is not None:
+    if door.copy_of(Content(text.encode())) is not None:
         return None
     missing = land_replay_file(client, door, parts[0], replay_id, game.match_id)
     done = door.land(parts, replay_json(with_file_fate(document, missing)))

@@ -16,8 +16,8 @@ from pathlib import Path
 from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse
 
+from gamestats_assets.lib.core.landing_records import Content
 from gamestats_assets.lib.intake.door import DUPLICATE, KEPT, QUARANTINED, Door, NamesDeletedPlayer, TooLarge
-from gamestats_assets.lib.intake.file_rows import digest
 from gamestats_assets.serve.core.accounts import Principal
 from gamestats_assets.serve.core.parse_ahead import AheadParser
 from gamestats_assets.serve.core.settings import ServeSettings
@@ -84,7 +84,7 @@ def checked(settings: ServeSettings, door: Door, partial: Path, who: Principal) 
     held = held_file(settings, match_id)
     if held is not None and held.read_bytes() == data:
         return already_held(str(held.relative_to(settings.data_dir)), match_id)
-    if held is None and (copy := door.copy_of(digest(partial))) is not None:
+    if held is None and (copy := door.copy_of(Content(partial))) is not None:
         return already_held(copy, match_id)
     name, players = f"{match_id}.replay", [player.player_id for player in header.players]
     try:

@@ -8,7 +8,6 @@ anything is asked of ballchasing, never a name the answer gives."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any, NoReturn
@@ -18,6 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from gamestats_assets.lib.core.inputs import UnreadableInput
+from gamestats_assets.lib.core.landing_records import Content
 from gamestats_assets.lib.intake.door import LANDED, Door, NamesDeletedPlayer
 from gamestats_assets.lib.intake.http import ApiError, MissingApiKey, RetryableError
 from gamestats_assets.serve.core.accounts import Principal
@@ -115,7 +115,7 @@ def import_replay(settings: SettingsDep, asked: BallchasingImport,
                          None):
         raise HTTPException(409, f"the game of match {game.match_id} is held for the operator as conflict "
                                  f"{contended.conflict_id}; nothing landed: import it again once it is settled")
-    if (copy := door.copy_of(hashlib.blake2b(text.encode(), digest_size=16).hexdigest())) is not None:
+    if (copy := door.copy_of(Content(text.encode()))) is not None:
         return already_imported(replay_id, game, copy, None if raw_replay(door, game) else NO_FRAMES)
     missing = with_file(door, parts[0], replay_id, game)
     done = door.land(parts, replay_json(with_file_fate(document, missing)))
