@@ -9,8 +9,9 @@ import functools
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import blake3
 
@@ -24,8 +25,7 @@ as records written before were kept."""
 
 def digest(path: Path) -> str:
     """The content digest of a file as the records carry it: `DIGEST_PREFIX` and its BLAKE3 (128 bits)."""
-    with path.open("rb") as handle:
-        return DIGEST_PREFIX + hashlib.file_digest(handle, blake3.blake3).hexdigest(length=16)
+    return Content(path).digest
 
 
 class Content:
@@ -39,16 +39,20 @@ class Content:
     @functools.cached_property
     def digest(self) -> str:
         """Its digest as records are now written (`digest`)."""
-        if isinstance(self.source, Path):
-            return digest(self.source)
-        return DIGEST_PREFIX + blake3.blake3(self.source).hexdigest(length=16)
+        return DIGEST_PREFIX + self._hashed(blake3.blake3).hexdigest(length=16)
 
     @functools.cached_property
     def _earlier(self) -> str:
-        if isinstance(self.source, Path):
-            with self.source.open("rb") as handle:
-                return hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
-        return hashlib.blake2b(self.source, digest_size=16).hexdigest()
+        return self._hashed(lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+
+    def _hashed(self, new: Callable[[], Any]) -> Any:
+        """The hash object `new` makes, fed the content (a file read in blocks)."""
+        if isinstance(self.source, bytes):
+            hashed = new()
+            hashed.update(self.source)
+            return hashed
+        with self.source.open("rb") as handle:
+            return hashlib.file_digest(handle, new)
 
     def matches(self, recorded: str | None) -> bool:
         """Whether `recorded`, a record's digest of either form, is this content's; a file recorded while its run
