@@ -1,8 +1,7 @@
 """Dagster's storage as `dagster.yaml` configures it: a run over many partitions stores every event over the
 few connections the process keeps, not one connection per statement, asking the server once whether each table
 or column exists, and an instance opened again in the same process asks nothing before its first use; a new
-instance's tables are created once, however many processes start on it at the same moment; the keys of dynamic
-partitions follow every change another process makes, and are read once while nothing changes."""
+instance's tables are created once, however many processes start on it at the same moment."""
 
 from concurrent.futures import ProcessPoolExecutor
 
@@ -43,21 +42,6 @@ def connections_opened():
     event.listen(Pool, "connect", count)
     yield opened
     event.remove(Pool, "connect", count)
-
-
-@pytest.fixture
-def partition_key_reads():
-    """The statements of the process that read the keys of dynamic partitions (not their stamp), while the test
-    runs."""
-    read = []
-
-    def record(_conn, _cursor, statement, *_) -> None:
-        if "dynamic_partitions.partition" in statement and "ORDER BY" in statement:
-            read.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", record)
-    yield read
-    event.remove(Engine, "before_cursor_execute", record)
 
 
 @pytest.fixture
@@ -186,32 +170,3 @@ def test_an_instance_disposed_leaves_no_connection_open(instance, pg_url):
             again.all_instigator_state()
             again.get_latest_materialization_event(dg.AssetKey("table_0"))
     assert opened() <= before
-
-
-def changed_keys(ref, deleted: list[str], added: list[str]) -> None:
-    """Another process's change of the dynamic partitions `matches`: `deleted` removed, then `added` added."""
-    with dg.DagsterInstance.from_ref(ref) as other:
-        for key in deleted:
-            other.delete_dynamic_partition("matches", key)
-        other.add_dynamic_partitions("matches", added)
-
-
-def test_the_keys_of_dynamic_partitions_follow_another_process_and_are_read_once_while_unchanged(
-        instance, partition_key_reads):
-    """The daemon asks for the keys of the match partitions hundreds of times a tick: they are read once while no
-    process changes them, and a change made elsewhere is seen at the next ask, even one that keeps their number or
-    their names (a key deleted and added again goes last)."""
-    instance.add_dynamic_partitions("matches", ["a", "b", "c"])
-    assert [instance.get_dynamic_partitions("matches") for _ in range(20)] == [["a", "b", "c"]] * 20
-    assert len(partition_key_reads) == 1
-    again = dg.DagsterInstance.from_ref(instance.get_ref())
-    assert again.get_dynamic_partitions("matches") == ["a", "b", "c"]
-    assert len(partition_key_reads) == 1, "an instance opened again in the process reads no key again"
-
-    with ProcessPoolExecutor(1) as other:
-        for deleted, added, seen in ((["b"], ["d"], ["a", "c", "d"]), (["a"], ["a"], ["c", "d", "a"]),
-                                     (["c", "d", "a"], [], [])):
-            other.submit(changed_keys, instance.get_ref(), deleted, added).result()
-            assert instance.get_dynamic_partitions("matches") == seen
-            assert again.get_dynamic_partitions("matches") == seen
-    assert len(partition_key_reads) == 4

@@ -1,20 +1,18 @@
 """Dagster's own storage (runs, events, schedules) in PostgreSQL, in a schema of its own (`dagster`), over
 connections each process keeps open (`PooledPostgresStorage`, named as custom storage in `dagster.yaml`), with
-batched event writes, a concurrency-pool limit set by one upsert and the keys of dynamic partitions read again only
-when they changed (`PoolSafeEventLogStorage`), and the server asked once a process whether Dagster's schema is
-prepared (`PREPARED`) and whether each of its tables and columns exists (`kept_when_yes`)."""
+batched event writes, a concurrency-pool limit set by one upsert (`PoolSafeEventLogStorage`), and the server asked
+once a process whether Dagster's schema is prepared (`PREPARED`) and whether each of its tables and columns exists
+(`kept_when_yes`)."""
 
 import functools
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import psycopg
-import sqlalchemy as db
 from psycopg import sql
 from dagster._core.storage.base_storage import DagsterStorage
-from dagster._core.storage.event_log.schema import (ConcurrencyLimitsTable, DynamicPartitionsTable,
-                                                    SqlEventLogStorageMetadata)
+from dagster._core.storage.event_log.schema import ConcurrencyLimitsTable, SqlEventLogStorageMetadata
 from dagster._core.storage.runs.schema import RunStorageSqlMetadata
 from dagster._core.storage.schedules.schema import ScheduleStorageSqlMetadata
 from dagster._serdes import ConfigurableClassData
@@ -94,22 +92,11 @@ class KeptSchemaScheduleStorage(ClosedOnDispose, PostgresScheduleStorage):
     has_built_index = kept_when_yes(PostgresScheduleStorage.has_built_index)
 
 
-PartitionsStamp = tuple[int, int]
-"""What a set of dynamic partitions is, in brief: how many keys it holds, and the sum of `ROW_HASH` over them (0 for
-none): a key added, deleted, or deleted and added again (under a new row id) changes it."""
-ROW_HASH = db.func.hashtextextended(DynamicPartitionsTable.c.partition, DynamicPartitionsTable.c.id)
-"""A 64-bit hash of a dynamic partition's key, seeded with its row id."""
-PARTITION_KEYS: dict[tuple[str, str], tuple[PartitionsStamp, tuple[str, ...]]] = {}
-"""The keys of dynamic partitions this process read, with their stamp, by storage URL and partitions definition:
-kept across the instances Dagster opens for each sensor evaluation."""
-
-
 class PoolSafeEventLogStorage(ClosedOnDispose, PostgresEventLogStorage):
     """The PostgreSQL event log whose pool limits are set to the instance's default by one upsert, so that
     runs claiming a new pool at the same moment all go on (Dagster's insert-then-update fails one of them,
-    dagster-io/dagster#33552). It also tags each run with the machine that runs it (`store_event`), reads the keys
-    of dynamic partitions again only when they changed (`get_dynamic_partitions`), and asks the server once whether
-    each of its tables and asset key columns exists (`kept_when_yes`)."""
+    dagster-io/dagster#33552). It also tags each run with the machine that runs it (`store_event`), and asks the
+    server once whether each of its tables and asset key columns exists (`kept_when_yes`)."""
 
     has_table = kept_when_yes(PostgresEventLogStorage.has_table)
     _has_asset_key_col_on_connection = kept_when_yes(PostgresEventLogStorage._has_asset_key_col_on_connection,
@@ -118,25 +105,6 @@ class PoolSafeEventLogStorage(ClosedOnDispose, PostgresEventLogStorage):
     def __init__(self, *args, **kwargs):
         self._hosts_recorded: set[str] = set()
         super().__init__(*args, **kwargs)
-
-    def get_dynamic_partitions(self, partitions_def_name: str) -> Sequence[str]:
-        """The keys of the dynamic partitions `partitions_def_name`, in the order they were added, read again only
-        when their stamp (`PartitionsStamp`, one row the server computes) differs from that of the list the process
-        keeps (`PARTITION_KEYS`): the daemon's evaluation of the snapshots' automation asks for every match key
-        hundreds of times a tick. A list is read with its stamp in one statement, so the list kept is the one its
-        stamp describes, whichever process adds or deletes keys meanwhile."""
-        self._check_partitions_table()
-        of_name = DynamicPartitionsTable.c.partitions_def_name == partitions_def_name
-        with self.index_connection() as conn:
-            count, hashes = conn.execute(db.select(db.func.count(), db.func.sum(ROW_HASH)).where(of_name)).one()
-            kept = PARTITION_KEYS.get((self.postgres_url, partitions_def_name))
-            if kept is None or kept[0] != (count, hashes or 0):
-                rows = conn.execute(db.select(DynamicPartitionsTable.c.partition, db.func.count().over(),
-                                              db.func.sum(ROW_HASH).over())
-                                    .where(of_name).order_by(DynamicPartitionsTable.c.id)).all()
-                stamp = (rows[0][1], rows[0][2]) if rows else (0, 0)
-                kept = PARTITION_KEYS[self.postgres_url, partitions_def_name] = (stamp, tuple(row[0] for row in rows))
-        return list(kept[1])
 
     def initialize_concurrency_limit_to_default(self, concurrency_key: str) -> bool:
         default_limit = self._instance.global_op_concurrency_default_limit if self.has_instance else None
