@@ -99,8 +99,9 @@ def quiet(matches: int, settle: float, seconds: float, admin: str) -> dict:
     database = f"{DATABASE}_{matches}"
     pg_url = bench_database(admin, database)
     folder = Path(tempfile.mkdtemp(prefix="gamestats_quiet_dev_"))
-    dev = started_dev(folder / "data", pg_url, free_port(), folder / "dev.log")
+    dev = None
     try:
+        dev = started_dev(folder / "data", pg_url, free_port(), folder / "dev.log")
         add_matches(folder / "data", pg_url, matches)
         time.sleep(settle)
         with BackendCpu(database) as backends:
@@ -112,8 +113,9 @@ def quiet(matches: int, settle: float, seconds: float, admin: str) -> dict:
             backends.sample()
             backend_seconds = backends.seconds - started
     finally:
-        os.killpg(dev.pid, signal.SIGTERM)
-        dev.wait(90)
+        if dev is not None:
+            os.killpg(dev.pid, signal.SIGTERM)
+            dev.wait(90)
         drop_database(admin, database)
     by_kind: dict[str, float] = {}
     for pid, (name, spent) in after.items():
