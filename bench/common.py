@@ -5,6 +5,7 @@ machine's idle and I/O-wait time."""
 
 import multiprocessing
 import os
+import socket
 import tempfile
 import threading
 import time
@@ -38,6 +39,13 @@ def admin_url() -> str:
         return SERVICE_URL
     except psycopg.OperationalError:
         return embedded_postgres.start(Path(tempfile.mkdtemp()) / "pg")
+
+
+def free_port() -> int:
+    """A TCP port on loopback that no process listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def in_child(work, *args, **kwargs):

@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,7 +25,7 @@ from pathlib import Path
 import httpx
 import psutil
 import psycopg
-from common import BackendCpu, admin_url, bench_database, drop_database
+from common import BackendCpu, admin_url, bench_database, drop_database, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 DATABASE = "gamestats_bench_quiet_dev"
@@ -36,13 +35,8 @@ KINDS = (("-m dagster_webserver", "webserver"), ("-m dagster._daemon", "daemon")
 
 
 def kind(command: str) -> str:
+    """The kind of `gamestats dev`'s process that runs `command` (`KINDS`)."""
     return next((name for marker, name in KINDS if marker in command), "other")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def started_dev(data: Path, pg_url: str, port: int, log: Path) -> subprocess.Popen:

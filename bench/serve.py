@@ -31,7 +31,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -46,7 +45,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import serve_data  # noqa: E402
-from common import admin_url, bench_database, drop_database, reused_database  # noqa: E402
+from common import admin_url, bench_database, drop_database, free_port, reused_database  # noqa: E402
 
 DATABASE = "gamestats_bench_serve"
 SQL_CONNECTIONS = 16
@@ -294,12 +293,6 @@ def sql_load(pg_url: str, query: str, params: tuple, clients: int, requests: int
     for conn in connections:
         conn.close()
     return summary(latencies, seconds)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def serve(port: int, workers: int, source: Path | None = None) -> subprocess.Popen:
