@@ -20,6 +20,7 @@ import pytest
 from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES
 
 from gamestats_assets.defs.pubg.tables import TELEMETRY_PUBLISHED
+from gamestats_assets.defs.rocket import tables as rocket
 from gamestats_assets.generator.emitters import l2m
 from gamestats_assets.lib.authoring.publish_steps import POSTGRES_POOL
 from gamestats_assets.lib.core.lanes import BACKGROUND, BACKGROUND_NICENESS
@@ -311,7 +312,9 @@ def landed(instance: dg.DagsterInstance, run_id: str, key: dg.AssetKey = LANDING
     return {name: value.value for name, value in found[0].items()} if found else None
 
 
-PARTIALS, PEERS = dg.AssetKey(["rocket", "std", "peer_partials"]), dg.AssetKey(["rocket", "cons", "peer_stats"])
+PARTIALS = dg.AssetKey(["rocket", "std", "peer_partials"])
+SNAPSHOTS = [dg.AssetKey(["rocket", *table.ref.split("/")]) for table in rocket.TABLES if table.kind == "snapshot"]
+"""The Rocket League tables rebuilt whole from the days (the peers' statistics among them)."""
 SNAPSHOT_DELAY_SECONDS = 60 + 30 + 5 * 60
 """The module's snapshot delay (a minute's tick, `site`), the automation sensor's 30 s tick, and the snapshot run's
 launch and steps on a loaded machine."""
@@ -330,10 +333,12 @@ def lowered_niceness(instance: dg.DagsterInstance, run_id: str) -> int:
     return max((int(found) for message in said for found in re.findall(r"niceness (\d+),", message)), default=0)
 
 
-def built_after(instance: dg.DagsterInstance, key: dg.AssetKey, since: float) -> float | None:
-    """When `key` was last materialized, if after `since`."""
-    records = instance.fetch_materializations(key, limit=1, ascending=False).records
-    return records[0].timestamp if records and records[0].timestamp > since else None
+def first_snapshot_after(instance: dg.DagsterInstance, run_id: str) -> dg.EventLogRecord | None:
+    """The first materialization of a Rocket League snapshot (`SNAPSHOTS`) since run `run_id` started, if any."""
+    since = instance.get_run_record_by_id(run_id).start_time
+    latest = [record for key in SNAPSHOTS for record in instance.fetch_materializations(key, limit=1, ascending=False)
+              .records if since is not None and record.timestamp > since]
+    return min(latest, key=lambda record: record.timestamp, default=None)
 
 
 def day_runs(instance: dg.DagsterInstance) -> list[dg.RunRecord]:
@@ -353,8 +358,10 @@ def drop(replay: str, site) -> dt.datetime:
 def test_two_replays_landing_during_a_run_of_their_day_make_one_more_run_that_takes_both(site, dev, module_pg_url):
     """The run is held in progress as an operator holds one: the PostgreSQL writers' pool (`postgres_writer`) is
     set to no slots, as `dagster instance concurrency set postgres_writer 0` does, so the run lands and parses its
-    day and then waits to publish; the pool given its slot back, it finishes. Meanwhile the peers' snapshot, whose
-    partials the held run wrote, is rebuilt within the snapshot delay, while that run is still in progress."""
+    day and then waits to publish; the pool given its slot back, it finishes. Meanwhile a snapshot the held run fed
+    is rebuilt within the snapshot delay, while that run is still in progress. Which snapshot comes first depends on
+    when the run wrote its inputs; the first then waits on the pool to publish and holds the last run slot, so the
+    others wait for the pool as the day's run does."""
     instance = dev.instance()
     instance.event_log_storage.set_concurrency_slots(POSTGRES_POOL, 0)
     try:
@@ -366,13 +373,12 @@ def test_two_replays_landing_during_a_run_of_their_day_make_one_more_run_that_ta
             wait_until(lambda since=since: waited_after(dev, since), 120,
                        f"the landing sensor to see {replay} and leave it for the next run", dev)
         assert [record.dagster_run.status in NOT_FINISHED_STATUSES for record in day_runs(instance)] == [True]
-        updated = wait_until(lambda: built_in(instance, PARTIALS, first.run_id), 300,
-                             "the held run to write the day's peer partials", dev)
-        wait_until(lambda: built_after(instance, PEERS, updated), SNAPSHOT_DELAY_SECONDS,
-                   "the peers' snapshot, rebuilt while the day's run is still in progress", dev)
+        wait_until(lambda: built_in(instance, PARTIALS, first.run_id), 300,
+                   "the held run to write the day's peer partials", dev)
+        snapshot = wait_until(lambda: first_snapshot_after(instance, first.run_id), SNAPSHOT_DELAY_SECONDS,
+                              "a snapshot the day fed, rebuilt while the day's run is still in progress", dev)
         assert [record.dagster_run.status in NOT_FINISHED_STATUSES for record in day_runs(instance)] == [True]
-        [peers] = instance.fetch_materializations(PEERS, limit=1, ascending=False).records
-        assert lowered_niceness(instance, peers.run_id) >= BACKGROUND_NICENESS, "the snapshots' run yields the cores"
+        assert lowered_niceness(instance, snapshot.run_id) >= BACKGROUND_NICENESS, "the snapshots' run yields the cores"
     finally:
         instance.event_log_storage.set_concurrency_slots(POSTGRES_POOL, 1)
 
