@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 
 from gamestats_assets.lib.deploy.dagster_storage import create_tables
-from gamestats_assets.lib.publish.postgres import dagster_storage_url
+from gamestats_assets.lib.publish.postgres import connect, dagster_storage_url
 from gamestats_assets_tests.conftest import fresh_database
 
 PARTITIONS = dg.StaticPartitionsDefinition([f"match-{number:03d}" for number in range(60)])
@@ -87,6 +87,58 @@ def checked_table(number: int) -> list:
         return dg.AssetCheckResult(passed=True)
 
     return [table, holds]
+
+
+@pytest.fixture
+def event_inserts():
+    """The statements of the process that insert into Dagster's event log, while the test runs."""
+    inserted = []
+
+    def record(_conn, _cursor, statement, *_) -> None:
+        if statement.startswith("INSERT INTO event_logs"):
+            inserted.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    yield inserted
+    event.remove(Engine, "before_cursor_execute", record)
+
+
+def planned(instance, run_id: str, checks) -> tuple:
+    """What the instance answers of a created run's plan: its events (type, asset, check), the run each asset was
+    last planned by, and each check's planned execution."""
+    events = [(entry.dagster_event_type, entry.dagster_event.asset_key, getattr(
+        entry.dagster_event.event_specific_data, "check_name", None))
+        for entry in (record.event_log_entry for record in instance.get_records_for_run(run_id, limit=1000).records)]
+    storage = instance.event_log_storage
+    keys = {key for _, key, _ in events if key is not None}
+    assets = {key: storage.get_latest_planned_materialization_info(key).run_id for key in keys}
+    executions = {key: [(execution.run_id, execution.status) for execution in
+                        storage.get_asset_check_execution_history(key, limit=5) if execution.run_id == run_id]
+                  for check in checks for key in check.check_keys}
+    return events, assets, executions
+
+
+def test_a_run_s_plan_is_stored_in_one_insert_and_answers_as_stored_event_by_event(instance, event_inserts,
+                                                                                    monkeypatch):
+    """A run records, as it is created, every asset it will materialize and check it will evaluate; Dagster stores
+    them one by one unless the storage takes the batch whole."""
+    tables, checks = zip(*(checked_table(number) for number in range(10)), strict=True)
+    job = dg.Definitions(assets=[*tables, *checks], jobs=[dg.define_asset_job("checked")]).resolve_job_def("checked")
+
+    batched = instance.create_run_for_job(job).run_id
+    inserts_of_the_batch = len(event_inserts)
+    monkeypatch.setenv("DAGSTER_EMIT_PLANNED_EVENTS_INDIVIDUALLY", "1")
+    one_by_one = instance.create_run_for_job(job).run_id
+
+    assert inserts_of_the_batch == 1
+    assert len(event_inserts) - inserts_of_the_batch >= 20
+    events, assets, executions = planned(instance, batched, checks)
+    alike, assets_alike, executions_alike = planned(instance, one_by_one, checks)
+    assert sorted(events, key=str) == sorted(alike, key=str) and len(events) == 20
+    assert set(assets.values()) == {one_by_one} and set(assets) == set(assets_alike)
+    assert all(len(found) == 1 for found in executions.values()) and len(executions) == 10
+    assert [[status for _, status in found] for found in executions.values()] == \
+        [[status for _, status in found] for found in executions_alike.values()]
 
 
 def test_a_run_asks_the_server_once_whether_a_table_or_column_exists(instance, catalog_queries):
@@ -170,3 +222,18 @@ def test_an_instance_disposed_leaves_no_connection_open(instance, pg_url):
             again.all_instigator_state()
             again.get_latest_materialization_event(dg.AssetKey("table_0"))
     assert opened() <= before
+
+
+def test_dagster_s_storage_commits_without_waiting_for_the_disk_and_the_published_tables_wait(instance, pg_url):
+    """A run stores each event in a transaction of its own; the project's tables are committed as the server is
+    set."""
+    storages = (instance.run_storage, instance.event_log_storage, instance.schedule_storage)
+    committed = set()
+    for storage in storages:
+        with storage._engine.connect() as conn:
+            committed.add(conn.exec_driver_sql("SHOW synchronous_commit").scalar())
+    with connect(pg_url) as conn:
+        published = conn.execute("SHOW synchronous_commit").fetchone()[0]
+
+    assert committed == {"off"}
+    assert published == "on"

@@ -1,18 +1,25 @@
 """Dagster's own storage (runs, events, schedules) in PostgreSQL, in a schema of its own (`dagster`), over
 connections each process keeps open (`PooledPostgresStorage`, named as custom storage in `dagster.yaml`), with
-batched event writes, a concurrency-pool limit set by one upsert (`PoolSafeEventLogStorage`), and the server asked
+batched event writes, a run's plan stored in one insert and a concurrency-pool limit set by one upsert
+(`PoolSafeEventLogStorage`), and the server asked
 once a process whether Dagster's schema is prepared (`PREPARED`) and whether each of its tables and columns exists
 (`kept_when_yes`)."""
 
 import functools
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import psycopg
 from psycopg import sql
+from dagster._core.events import ASSET_CHECK_EVENTS, ASSET_EVENTS, DagsterEventType
+from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.base_storage import DagsterStorage
-from dagster._core.storage.event_log.schema import ConcurrencyLimitsTable, SqlEventLogStorageMetadata
+from dagster._core.storage.event_log.schema import (
+    ConcurrencyLimitsTable,
+    SqlEventLogStorageMetadata,
+    SqlEventLogStorageTable,
+)
 from dagster._core.storage.runs.schema import RunStorageSqlMetadata
 from dagster._core.storage.schedules.schema import ScheduleStorageSqlMetadata
 from dagster._serdes import ConfigurableClassData
@@ -33,6 +40,9 @@ UNLIMITED_OVERFLOW = -1
 """Threads that need a connection while the kept one is in use each open one of their own, as without a pool."""
 EVENT_BATCH_SIZE = "1000"
 """Events of one batch stored per statement (Dagster reads `DAGSTER_EVENT_BATCH_SIZE` at each write)."""
+PLANNED_EVENTS = frozenset({DagsterEventType.ASSET_MATERIALIZATION_PLANNED,
+                            DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED})
+"""The events a run records as it is created, of each asset and check it will materialize or evaluate."""
 
 
 def kept_when_yes(question: Callable[..., bool], *, after: int = 0) -> Callable[..., bool]:
@@ -95,8 +105,9 @@ class KeptSchemaScheduleStorage(ClosedOnDispose, PostgresScheduleStorage):
 class PoolSafeEventLogStorage(ClosedOnDispose, PostgresEventLogStorage):
     """The PostgreSQL event log whose pool limits are set to the instance's default by one upsert, so that
     runs claiming a new pool at the same moment all go on (Dagster's insert-then-update fails one of them,
-    dagster-io/dagster#33552). It also tags each run with the machine that runs it (`store_event`), and asks the
-    server once whether each of its tables and asset key columns exists (`kept_when_yes`)."""
+    dagster-io/dagster#33552). It also tags each run with the machine that runs it (`store_event`), stores a run's
+    plan in one insert (`store_event_batch`), and asks the server once whether each of its tables and asset key
+    columns exists (`kept_when_yes`)."""
 
     has_table = kept_when_yes(PostgresEventLogStorage.has_table)
     _has_asset_key_col_on_connection = kept_when_yes(PostgresEventLogStorage._has_asset_key_col_on_connection,
@@ -128,6 +139,29 @@ class PoolSafeEventLogStorage(ClosedOnDispose, PostgresEventLogStorage):
             self._instance.add_run_tags(event.run_id, {HOST_TAG: this_host()})
             self._hosts_recorded.add(event.run_id)
         super().store_event(event)
+
+    def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
+        """Store `events`; a batch of planned events (those a run records of every asset and check it will
+        materialize or evaluate, as it is created) in one insert into the event log and one transaction of the
+        asset index, then each check's planned execution. Dagster stores such a batch event by event, each in
+        statements and a commit of its own: for a run of some hundred assets and checks, seconds before it starts."""
+        if not events or any(event.dagster_event_type not in PLANNED_EVENTS for event in events):
+            super().store_event_batch(events)
+            return
+        with self._connect() as conn:
+            inserted = conn.execute(self.prepare_insert_event_batch(events).returning(SqlEventLogStorageTable.c.id))
+            ids = [int(event_id) for (event_id,) in inserted.fetchall()]
+        stored = list(zip(events, ids, strict=True))
+        assets = [(event, event_id) for event, event_id in stored
+                  if event.dagster_event_type in ASSET_EVENTS and event.dagster_event.asset_key]
+        if assets:
+            with self.index_transaction() as conn:
+                self._store_asset_event_tags(conn, [event for event, _ in assets], [event_id for _, event_id in assets])
+                for event, event_id in assets:
+                    self._store_asset_event(conn, event, event_id)
+        for event, event_id in stored:
+            if event.dagster_event_type in ASSET_CHECK_EVENTS:
+                self.store_asset_check_event(event, event_id)
 
 
 PREPARED: set[str] = set()

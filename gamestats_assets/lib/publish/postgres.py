@@ -49,6 +49,10 @@ MISTYPED_URL = re.compile(r"^(\s*[A-Za-z][\w+.-]*:/*)(\S*@)?(\S*)$")
 URL_FORM = "postgresql://user:password@host:port/database"
 DAGSTER_SCHEMA = "dagster"
 """The schema of Dagster's own tables (runs, events, schedules), apart from the project's."""
+DAGSTER_SYNCHRONOUS_COMMIT = "off"
+"""Dagster's storage commits without waiting for the server to flush them to disk: a run stores each of its events
+in a transaction of its own, thousands for a large run. A crash of the server or the machine can lose the events of
+the last fraction of a second, never part of one; the project's own tables are committed as the server is set."""
 
 
 def redact(url: str) -> str:
@@ -94,7 +98,8 @@ def dagster_storage_url(url: str) -> str:
         raise PostgresUnavailable(f"GAMESTATS_PG_URL must be a postgresql:// URL, got scheme {scheme!r}")
     parts = urlsplit(f"postgresql+psycopg2://{rest}")
     query = parse_qsl(parts.query, keep_blank_values=True)
-    options = " ".join([*(v for k, v in query if k == "options"), f"-csearch_path={DAGSTER_SCHEMA}"])
+    options = " ".join([*(v for k, v in query if k == "options"), f"-csearch_path={DAGSTER_SCHEMA}",
+                        f"-csynchronous_commit={DAGSTER_SYNCHRONOUS_COMMIT}"])
     query = [(k, v) for k, v in query if k != "options"] + [("options", options)]
     return urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))
 
