@@ -1,9 +1,8 @@
 """Dagster's own storage (runs, events, schedules) in PostgreSQL, in a schema of its own (`dagster`), over
 connections each process keeps open (`PooledPostgresStorage`, named as custom storage in `dagster.yaml`), with
 batched event writes, a run's plan stored in one insert and a concurrency-pool limit set by one upsert
-(`PoolSafeEventLogStorage`), and the server asked
-once a process whether Dagster's schema is prepared (`PREPARED`) and whether each of its tables and columns exists
-(`kept_when_yes`)."""
+(`PoolSafeEventLogStorage`), and the server asked once a process whether Dagster's schema is prepared (`PREPARED`)
+and whether each of its tables and columns exists (`kept_when_yes`)."""
 
 import functools
 import os
