@@ -22,6 +22,7 @@ from gamestats_assets.defs.demo_data import domain as demo_data
 from gamestats_assets.defs.rocket.assets import SAMPLE_REPLAYS
 from gamestats_assets.lib.publish import embedded_postgres
 from gamestats_assets.lib.publish.postgres import dagster_storage_url
+from gamestats_assets_tests.e2e.dev import interrupted_with_the_test
 
 GAMESTATS = [sys.executable, "-c", "from gamestats_assets.cli import main; main()"]
 pytestmark = pytest.mark.slow
@@ -35,7 +36,8 @@ PUBG_MATCH = Path(__file__).parent / "fixtures" / "pubg" / "pubg-python_match_re
 
 
 def gamestats(args, env, timeout=600, **kwargs):
-    return subprocess.run([*GAMESTATS, *args], env=env, capture_output=True, text=True, timeout=timeout, **kwargs)
+    return subprocess.run([*GAMESTATS, *args], env=env, capture_output=True, text=True, timeout=timeout,
+                          preexec_fn=interrupted_with_the_test, **kwargs)
 
 
 def environment(data_dir: Path, pg_url: str | None) -> dict[str, str]:

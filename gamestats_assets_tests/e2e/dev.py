@@ -33,6 +33,12 @@ def _ends_with_the_test() -> None:
     LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+def interrupted_with_the_test() -> None:
+    """Run in the child before it starts: Ctrl-C (SIGINT) when the test process ends, however it ends, so that a
+    command that stops what it started when interrupted (`gamestats demo`'s embedded server) does so."""
+    LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGINT)
+
+
 def _a_background_job_ending_with_the_test() -> None:
     """`_ends_with_the_test`, started as a script's background job is (`gamestats dev &`): with Ctrl-C ignored."""
     _ends_with_the_test()

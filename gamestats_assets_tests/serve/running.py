@@ -70,7 +70,8 @@ def serving(env: dict[str, str], *arguments: str, open_files: int | None = None)
                 if watcher.get("/docs", timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
-                time.sleep(0.3)
+                pass
+            time.sleep(0.3)
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 pytest.fail(f"gamestats serve did not start: {process.communicate()[0]}")
