@@ -16,7 +16,6 @@ from gamestats_assets.serve.app import create_app
 from gamestats_assets.serve.core.settings import ServeSettings
 from gamestats_assets_tests.serve.chromium import DESKTOP, PHONE, Browser, chromium_or_skip
 from gamestats_assets_tests.serve.running import landed_upload
-from gamestats_assets_tests.loopback import free_port
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-screenshots"
 """Where a failing page test leaves its screenshot (`test-screenshots/<test>.png` in the repository)."""
@@ -24,10 +23,10 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-screenshots"
 
 @contextlib.contextmanager
 def served(pg_url: str, **settings) -> Iterator[str]:
-    """The base URL of the app over `pg_url`, served until the block ends."""
-    port = free_port()
+    """The base URL of the app over `pg_url`, served until the block ends, on a port the system gave its socket (a
+    port found free and bound later may meanwhile be another test process's)."""
     app = create_app(ServeSettings(pg_url=pg_url, requests_per_minute=100_000, **settings))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -35,6 +34,7 @@ def served(pg_url: str, **settings) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the app did not start")
         time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
