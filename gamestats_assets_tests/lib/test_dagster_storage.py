@@ -104,18 +104,20 @@ def event_inserts():
 
 
 def planned(instance, run_id: str, checks) -> tuple:
-    """What the instance answers of a created run's plan: its events (type, asset, check), the run each asset was
-    last planned by, and each check's planned execution."""
+    """What the instance answers of a run just created: its events (type, asset, check), the run each of its assets
+    was last planned by (the planned event found, and the asset index's last run), and each check's planned
+    executions by that run."""
     events = [(entry.dagster_event_type, entry.dagster_event.asset_key, getattr(
         entry.dagster_event.event_specific_data, "check_name", None))
         for entry in (record.event_log_entry for record in instance.get_records_for_run(run_id, limit=1000).records)]
     storage = instance.event_log_storage
-    keys = {key for _, key, _ in events if key is not None}
-    assets = {key: storage.get_latest_planned_materialization_info(key).run_id for key in keys}
-    executions = {key: [(execution.run_id, execution.status) for execution in
-                        storage.get_asset_check_execution_history(key, limit=5) if execution.run_id == run_id]
+    keys = sorted({key for _, key, _ in events if key is not None}, key=str)
+    assets = {key: (storage.get_latest_planned_materialization_info(key).run_id, record.asset_entry.last_run_id)
+              for key, record in zip(keys, instance.get_asset_records(keys), strict=True)}
+    executions = {key: [execution.status for execution in storage.get_asset_check_execution_history(key, limit=5)
+                        if execution.run_id == run_id]
                   for check in checks for key in check.check_keys}
-    return events, assets, executions
+    return sorted(events, key=str), assets, executions
 
 
 def test_a_run_s_plan_is_stored_in_one_insert_and_answers_as_stored_event_by_event(instance, event_inserts,
@@ -127,18 +129,18 @@ def test_a_run_s_plan_is_stored_in_one_insert_and_answers_as_stored_event_by_eve
 
     batched = instance.create_run_for_job(job).run_id
     inserts_of_the_batch = len(event_inserts)
+    events, assets, executions = planned(instance, batched, checks)
     monkeypatch.setenv("DAGSTER_EMIT_PLANNED_EVENTS_INDIVIDUALLY", "1")
     one_by_one = instance.create_run_for_job(job).run_id
+    alike, assets_alike, executions_alike = planned(instance, one_by_one, checks)
 
     assert inserts_of_the_batch == 1
     assert len(event_inserts) - inserts_of_the_batch >= 20
-    events, assets, executions = planned(instance, batched, checks)
-    alike, assets_alike, executions_alike = planned(instance, one_by_one, checks)
-    assert sorted(events, key=str) == sorted(alike, key=str) and len(events) == 20
-    assert set(assets.values()) == {one_by_one} and set(assets) == set(assets_alike)
-    assert all(len(found) == 1 for found in executions.values()) and len(executions) == 10
-    assert [[status for _, status in found] for found in executions.values()] == \
-        [[status for _, status in found] for found in executions_alike.values()]
+    assert events == alike and len(events) == 20
+    assert set(assets.values()) == {(batched, batched)} and len(assets) == 10
+    assert set(assets_alike.values()) == {(one_by_one, one_by_one)} and set(assets_alike) == set(assets)
+    assert executions == executions_alike and len(executions) == 10
+    assert all(len(statuses) == 1 for statuses in executions.values())
 
 
 def test_a_run_asks_the_server_once_whether_a_table_or_column_exists(instance, catalog_queries):
