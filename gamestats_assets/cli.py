@@ -23,6 +23,7 @@ import click
 from rich.console import Console
 from rich.table import Column, Table
 
+from gamestats_assets.lib.core.interrupts import INTERRUPTS
 from gamestats_assets.lib.core.settings import PROJECT_ROOT, SAVED_NAMES, Settings, read_saved, save
 from gamestats_assets.lib.publish import embedded_postgres
 from gamestats_assets.lib.publish.postgres import PostgresUnavailable, apply_migrations, connect, redact, resolve_url
@@ -221,7 +222,7 @@ def run_dg(arguments: list[str], *, stop_group: bool = False) -> int:
         for process in started:
             _signal_group(process.pid, signal.SIGINT)
 
-    previous = {number: signal.signal(number, forward) for number in (signal.SIGINT, signal.SIGTERM)}
+    previous = {number: signal.signal(number, forward) for number in INTERRUPTS}
     try:
         started.append(subprocess.Popen([*DG, *arguments], cwd=PROJECT_ROOT, start_new_session=True))
         return started[0].wait()
@@ -323,7 +324,7 @@ def up(host: str, port: int, workers: int, access_log: bool, ssl_certfile: str |
         try:
             _run_api(prepared, host, port, workers, access_log, Tls(ssl_certfile, ssl_keyfile, forwarded_allow_ips))
         finally:
-            previous = {number: signal.signal(number, signal.SIG_IGN) for number in (signal.SIGINT, signal.SIGTERM)}
+            previous = {number: signal.signal(number, signal.SIG_IGN) for number in INTERRUPTS}
             _signal_group(pipeline.pid, signal.SIGINT)
             try:
                 pipeline.wait(GRACE_SECONDS)
@@ -736,11 +737,22 @@ def landing_retire(days: int | None) -> None:
 
 @contextmanager
 def _instance(settings: Settings) -> Iterator[PreparedEnvironment]:
-    """The gamestats instance prepared (`_prepare_or_exit`) while a command runs, released after it."""
+    """The gamestats instance prepared (`_prepare_or_exit`) while a command runs, released after it.
+
+    Meanwhile Ctrl-C and SIGTERM (a service manager's stop, `kill`) both interrupt the command, even where it was
+    started with Ctrl-C ignored (a script's background job), so that an embedded server it started is stopped as
+    it unwinds: Dagster, which runs steps with both signals deferred to its next safe point, hands SIGTERM the
+    handler of Ctrl-C after each run."""
     from gamestats_assets.lib.deploy.instance import release
 
-    prepared = _prepare_or_exit(settings)
+    previous = {number: signal.signal(number, signal.default_int_handler) for number in INTERRUPTS}
     try:
-        yield prepared
+        prepared = _prepare_or_exit(settings)
+        try:
+            yield prepared
+        finally:
+            release(prepared)
     finally:
-        release(prepared)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+

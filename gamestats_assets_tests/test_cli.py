@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from gamestats_assets.defs.demo_data import domain as demo_data
 from gamestats_assets.defs.rocket.assets import SAMPLE_REPLAYS
 from gamestats_assets.lib.publish import embedded_postgres
 from gamestats_assets.lib.publish.postgres import dagster_storage_url
-from gamestats_assets_tests.e2e.dev import interrupted_with_the_test
+from gamestats_assets_tests.e2e.dev import a_background_job_ending_with_the_test, interrupted_with_the_test, wait_until
 
 GAMESTATS = [sys.executable, "-c", "from gamestats_assets.cli import main; main()"]
 pytestmark = pytest.mark.slow
@@ -203,6 +204,31 @@ def test_db_commands_start_report_and_stop_the_embedded_server(tmp_path):
     assert "stopped" in gamestats(["db", "stop"], env).stdout
     assert "stopped" in gamestats(["db", "status"], env).stdout
     assert not embedded_postgres.is_running(tmp_path / "data" / "postgres")
+
+
+def test_a_demo_stopped_by_sigterm_during_a_run_ends_there_and_stops_the_embedded_server_it_started(tmp_path):
+    """A service manager's stop (or `kill`) of `gamestats demo` started as a script's background job (Ctrl-C
+    ignored), while the steps of its day's run execute: the command ends with that run, reported, starting no
+    other, and the embedded server it started is stopped."""
+    data_dir = tmp_path / "data"
+    env = {**environment(data_dir, None), "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen([*GAMESTATS, *DEMO], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, preexec_fn=a_background_job_ending_with_the_test)
+    output = []
+    for line in process.stdout:
+        output.append(line)
+        if re.search(r"(ok|failed) in +[0-9.]+s", line):
+            break
+    wait_until(lambda: any(data_dir.glob("lake/*/etl/*/_delta_log")), 120, "the day's run to write its first table")
+    pgdata = data_dir / "postgres"
+    assert embedded_postgres.is_running(pgdata), "".join(output)
+    process.send_signal(signal.SIGTERM)
+    output += process.stdout.readlines()
+    assert process.wait(timeout=120) != 0
+    assert not embedded_postgres.is_running(pgdata), "".join(output)
+    runs = [line.split()[0] for line in output if re.search(r"(ok|failed) in +[0-9.]+s", line)]
+    assert runs == ["reference", "2026-03-03"], "".join(output)
+    assert "Aborted!" in output[-1]
 
 
 def test_the_dagster_cli_runs_on_the_gamestats_instance(demo):

@@ -39,7 +39,7 @@ def interrupted_with_the_test() -> None:
     LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGINT)
 
 
-def _a_background_job_ending_with_the_test() -> None:
+def a_background_job_ending_with_the_test() -> None:
     """`_ends_with_the_test`, started as a script's background job is (`gamestats dev &`): with Ctrl-C ignored."""
     _ends_with_the_test()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -62,7 +62,7 @@ class Dev:
             self.process = subprocess.Popen([str(GAMESTATS), "dev", "--port", str(self.port)], env=self.env,
                                             cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL, start_new_session=True,
-                                            preexec_fn=_a_background_job_ending_with_the_test)
+                                            preexec_fn=a_background_job_ending_with_the_test)
         wait_until(self.answers, 180, "the Dagster webserver to answer", self)
 
     def answers(self) -> bool:
@@ -126,7 +126,7 @@ class Up(Dev):
                                              str(self.port)], env=self.env, cwd=PROJECT_ROOT, stdout=out,
                                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                             start_new_session=True,
-                                            preexec_fn=_a_background_job_ending_with_the_test)
+                                            preexec_fn=a_background_job_ending_with_the_test)
         wait_until(lambda: self.answers() and self.api_answers(), 180, "gamestats up's UI and API to answer", self)
 
     def api_answers(self) -> bool:

@@ -28,19 +28,25 @@ class PreparedEnvironment:
 
 def prepare(settings: Settings) -> PreparedEnvironment:
     """Start PostgreSQL if embedded, apply the DDL, create Dagster's tables, give the lake's older tables their
-    settings (`settle_tables`), and point `DAGSTER_HOME` at the instance folder."""
+    settings (`settle_tables`), and point `DAGSTER_HOME` at the instance folder. An embedded server it started is
+    stopped again when any of that fails or is interrupted."""
     embedded = settings.pg_url is None
-    was_running = embedded and embedded_postgres.is_running(settings.postgres_dir)
-    url = resolve_url(settings)
-    apply_migrations(url)
-    settings.dagster_home.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(INSTANCE_CONFIG, settings.dagster_home / "dagster.yaml")
-    os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
-    os.environ["GAMESTATS_DAGSTER_PG_URL"] = dagster_storage_url(url)
-    create_tables(os.environ["GAMESTATS_DAGSTER_PG_URL"])
-    settle_tables(settings.lake_uri)
+    starts_embedded = embedded and not embedded_postgres.is_running(settings.postgres_dir)
+    try:
+        url = resolve_url(settings)
+        apply_migrations(url)
+        settings.dagster_home.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(INSTANCE_CONFIG, settings.dagster_home / "dagster.yaml")
+        os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
+        os.environ["GAMESTATS_DAGSTER_PG_URL"] = dagster_storage_url(url)
+        create_tables(os.environ["GAMESTATS_DAGSTER_PG_URL"])
+        settle_tables(settings.lake_uri)
+    except BaseException:
+        if starts_embedded:
+            embedded_postgres.stop(settings.postgres_dir)
+        raise
     os.environ["GAMESTATS_DATA_DIR"] = str(settings.data_dir)
-    return PreparedEnvironment(settings=settings, pg_url=url, started_embedded=embedded and not was_running)
+    return PreparedEnvironment(settings=settings, pg_url=url, started_embedded=starts_embedded)
 
 
 def release(prepared: PreparedEnvironment) -> None:

@@ -15,6 +15,7 @@ from dagster._core.remote_origin import InProcessCodeLocationOrigin, RemoteRepos
 from dagster._core.storage.tags import PARTITION_NAME_TAG
 from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
 
+from gamestats_assets.lib.core.interrupts import noticed_interrupts
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import PROJECT_ROOT
 from gamestats_assets.lib.intake.discovery import PartitionDiscovery
@@ -151,32 +152,36 @@ def materialize_recent(
     """Materialize everything: the unpartitioned roots, then each of `days`, then every dynamic key the
     discoveries find in landing (added to the instance, run in batches), then what reads the partitions.
     With `event_log`, Dagster's event log is written to that file, not to the console; `asset_config` is the
-    config of the assets it names, in whichever run builds them."""
+    config of the assets it names, in whichever run builds them. Ctrl-C or SIGTERM stops it at the end of the run
+    they reached (`KeyboardInterrupt`, once that run is recorded and reported), never starting the next."""
 
     def _run(run) -> RunOutcome:
         label, keys, partition_key, tags = run
         outcome = execute(defs, instance, keys, label, partition_key, tags, event_log, asset_config)
         on_run(outcome)
+        if interrupted():
+            raise KeyboardInterrupt(f"interrupted during run {outcome.run_id} ({label})")
         return outcome
 
-    waves = plan(defs, discoveries)
-    runs: list[tuple[str, frozenset[dg.AssetKey], str | None, dict[str, str] | None]] = []
-    if waves.before:
-        runs.append(("reference", waves.before, None, None))
-    runs += [(day, waves.daily, day, None) for day in days] if waves.daily else []
-    outcomes = [_run(run) for run in runs]
-    for discovery in discoveries:
-        if not isinstance(discovery.partitions_def, dg.DynamicPartitionsDefinition):
-            continue
-        name = discovery.partitions_def.name
-        keys = sorted(discovery.find(platform))
-        instance.add_dynamic_partitions(name, [k for k in keys if not instance.has_dynamic_partition(name, k)])
-        ordered = instance.get_dynamic_partitions(name)
-        for first, last in key_batches(ordered, keys, DEFAULT_BATCH):
-            tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
-            label = f"{name} {first[:8]}" + (f"..{last[:8]}" if last != first else "")
-            outcomes.append(_run((label, waves.dynamic[name], None, tags)))
-    if waves.after:
-        outcomes.append(_run(("snapshots", waves.after, None, None)))
-    return outcomes
+    with noticed_interrupts() as interrupted:
+        waves = plan(defs, discoveries)
+        runs: list[tuple[str, frozenset[dg.AssetKey], str | None, dict[str, str] | None]] = []
+        if waves.before:
+            runs.append(("reference", waves.before, None, None))
+        runs += [(day, waves.daily, day, None) for day in days] if waves.daily else []
+        outcomes = [_run(run) for run in runs]
+        for discovery in discoveries:
+            if not isinstance(discovery.partitions_def, dg.DynamicPartitionsDefinition):
+                continue
+            name = discovery.partitions_def.name
+            keys = sorted(discovery.find(platform))
+            instance.add_dynamic_partitions(name, [k for k in keys if not instance.has_dynamic_partition(name, k)])
+            ordered = instance.get_dynamic_partitions(name)
+            for first, last in key_batches(ordered, keys, DEFAULT_BATCH):
+                tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
+                label = f"{name} {first[:8]}" + (f"..{last[:8]}" if last != first else "")
+                outcomes.append(_run((label, waves.dynamic[name], None, tags)))
+        if waves.after:
+            outcomes.append(_run(("snapshots", waves.after, None, None)))
+        return outcomes
 
