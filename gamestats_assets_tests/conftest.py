@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import fcntl
+import gc
 import hashlib
 import os
 import pickle
@@ -259,3 +260,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """The modules marked `slow` or `long` first, so that the workers start with the longest work and no long module
     is left to run alone at the end."""
     items.sort(key=lambda item: not any(item.get_closest_marker(name) for name in ("slow", "long")))
+
+
+YOUNG_OBJECTS_PER_COLLECTION = 50_000
+"""New containers between two collections of the youngest generation (Python 3.11's default is 700)."""
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Every object a worker holds once its tests are collected (the project, Dagster, the test modules) kept out of
+    garbage collections, as the run servers keep theirs (`lib/deploy/warm_code.py`), and the youngest generation
+    collected less often: each collection otherwise walks objects that live for the whole session."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(YOUNG_OBJECTS_PER_COLLECTION, *gc.get_threshold()[1:])
