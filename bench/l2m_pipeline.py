@@ -14,7 +14,9 @@ by other work from a slow pipeline). The emitter and the plain read run in child
 they took is not counted in the run's peak.
 `seconds_in_steps` sums the steps' own durations (the rest of the run is Dagster between steps).
 `pipeline_to_read_ratio` holds the pipeline's time against one plain polars
-read of the same landing files (`plain_read_seconds`), measured in the same run. Prints one JSON object.
+read of the same landing files (`plain_read`), measured in the same run; `floor_to_read_ratio` holds
+`seconds_with_every_core_busy` against the same read: the least ratio any schedule of the run's work could reach on
+this machine, however its steps were ordered or overlapped. Prints one JSON object.
 
     python bench/l2m_pipeline.py --users 1000000
 PostgreSQL: GAMESTATS_PG_URL (an admin URL), else the service on 127.0.0.1:5432, else the embedded server.
@@ -64,20 +66,20 @@ def multiprocess_job() -> dg.JobDefinition:
     return selection_job("l2m_bench", daily_keys(), EXECUTORS["multiprocess"])
 
 
-def plain_read_seconds(day_dir) -> float:
-    """Seconds of one plain polars read of the day's landing files: each log type's files with an explicit
-    schema (root keys as text, `properties` a struct of the types the domain declares), nothing checked."""
+def plain_read(day_dir) -> tuple[float, float]:
+    """Seconds and CPU seconds of one plain polars read of the day's landing files: each log type's files with an
+    explicit schema (root keys as text, `properties` a struct of the types the domain declares), nothing checked."""
     import polars as pl
 
     from gamestats_assets.sources.l2m import EVENT_PROPERTIES, PROFILE_PROPERTIES, PROFILE_STEM, source_files
     from gamestats_assets.sources.thinkingdata import ROOT_COLUMNS
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for stem, properties in {**EVENT_PROPERTIES, PROFILE_STEM: PROFILE_PROPERTIES}.items():
         schema = {**{root: pl.Utf8 for root in ROOT_COLUMNS}, "properties": pl.Struct(properties)}
         for path in source_files(day_dir, stem):
             pl.scan_ndjson(path, schema=schema).collect()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu_started
 
 
 def main() -> None:
@@ -101,7 +103,7 @@ def main() -> None:
         in_child(emit_day, Settings.from_env().landing_dir("l2m"), DAY, seed=Settings.from_env().seed, n_users=args.users)
         emit_seconds = time.perf_counter() - started
         landing_bytes = sum(p.stat().st_size for p in (Settings.from_env().landing_dir("l2m") / DAY.isoformat()).iterdir())
-        read_seconds = in_child(plain_read_seconds, Settings.from_env().landing_dir("l2m") / DAY.isoformat())
+        read_seconds, read_cpu_seconds = in_child(plain_read, Settings.from_env().landing_dir("l2m") / DAY.isoformat())
         with (project_instance(instance_url) as instance, MachineTimes() as machine, PeakMemory() as memory,
               BackendCpu(database) as backends):
             costs = StepCosts(instance, memory)
@@ -122,6 +124,7 @@ def main() -> None:
                  if e.event_type_value == "STEP_SUCCESS"}
     drop_database(admin, database)
     drop_database(admin, instance_database)
+    targets = day_targets(pipeline_seconds, memory.peak_mib, pipeline_cpu_seconds, backends.seconds)
     print(json.dumps({
         "benchmark": "l2m_pipeline",
         "users": args.users,
@@ -136,11 +139,13 @@ def main() -> None:
         "cpu_seconds_postgres_backends": round(backends.seconds, 1),
         "cpu_seconds_of_sampling": round(sampling_cpu_seconds, 2),
         "seconds_plain_polars_read": round(read_seconds, 1),
+        "cpu_seconds_plain_polars_read": round(read_cpu_seconds, 1),
         "machine_idle_cpu_seconds_during_run": machine.seconds["idle"],
         "machine_iowait_cpu_seconds_during_run": machine.seconds["iowait"],
         "pipeline_to_read_ratio": round(pipeline_seconds / read_seconds, 2),
         "peak_memory_mib": round(memory.peak_mib),
-        **day_targets(pipeline_seconds, memory.peak_mib, pipeline_cpu_seconds, backends.seconds),
+        **targets,
+        "floor_to_read_ratio": round(targets["seconds_with_every_core_busy"] / read_seconds, 2),
         "steps": len(steps),
         "seconds_in_steps": round(sum(steps.values()), 1),
         "slowest_steps": dict(sorted(steps.items(), key=lambda kv: -kv[1])),
