@@ -35,7 +35,7 @@ import polars as pl
 import psutil
 
 from gamestats_assets.defs.l2m.transforms import etl, farm_rings, farm_signals, farm_truth
-from gamestats_assets.defs.l2m.tables import BY_REF, TABLES
+from gamestats_assets.defs.l2m.tables import BY_REF, TABLES, given_in_memory
 from gamestats_assets.generator.emitters import l2m
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -62,13 +62,15 @@ def _emit(landing: Path, day: dt.date, users: int, seed: int) -> None:
     l2m.emit_day(landing, day, seed=seed, n_users=users)
 
 
-def _day_tables(folder: Path, day: dt.date, refs: set[str], yesterday: dict[str, pl.DataFrame]) -> dict:
+def _day_tables(folder: Path, day: dt.date, refs: set[str], yesterday: dict[str, pl.DataFrame],
+                first_day: dt.date) -> dict:
     """The tables of `refs` for `day` from its landing `folder`, in declaration order; a carried table
-    continues `yesterday`'s."""
+    continues `yesterday`'s, and the givens are those of a pipeline adopted on `first_day` (`given_in_memory`)."""
     tables: dict[str, pl.DataFrame] = {}
     for table in TABLES:
         if table.ref not in refs:
             continue
+        table = given_in_memory(table, None, first_day)
         frames = {param: tables[BY_REF[ref].frame_name] for param, ref in table.inputs.items()}
         if table.kind == "etl":
             tables[table.frame_name] = table.compute(folder, day).frame
@@ -96,7 +98,7 @@ def prepare(landing: Path, inputs: Path, days: list[dt.date], users: int, seed: 
         folder = landing / day.isoformat()
         last = day == days[-1]
         refs = _closure(list(DETECTED.inputs.values()) if last else every_day + carried)
-        tables = _day_tables(folder, day, refs, yesterday)
+        tables = _day_tables(folder, day, refs, yesterday, days[0])
         for param, ref in DETECTED.inputs.items():
             if last or param in HISTORY:
                 columns = DETECTED.reads.get(param)
