@@ -37,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import dagster as dg
@@ -125,7 +126,7 @@ def scaled_endpoints(pg_url: str) -> dict[str, tuple[str, dict, str, tuple | dic
                             "WHERE s.player_id = %s AND s.value IS NOT NULL "
                             "GROUP BY s.stat_type, s.date ORDER BY s.stat_type, s.date", (player,)),
         "rocket_comparison": ("/api/v1/rocket/analytics/comparison", {"player_id": player}, COMPARISON,
-                              {"player": player}),
+                              {"player": player, "players": [player]}),
         "l2m_kpis_year": ("/api/v1/l2m/kpis", {"from": first.isoformat(), "to": last.isoformat(), "server_id": 1},
                           "SELECT * FROM l2m.l2m_daily_kpis WHERE date BETWEEN %s AND %s AND server_id = 1 "
                           "ORDER BY date, country_code, server_id", (first, last)),
@@ -266,7 +267,8 @@ def wrk_load(base: str, path: str, params: dict, clients: int, seconds: int) -> 
 
 
 def sql_load(pg_url: str, query: str, params: tuple, clients: int, requests: int, seconds: float) -> dict:
-    """`query` `requests` times (or for `seconds`, whichever ends first) from `clients` connections."""
+    """`query` `requests` times (or for `seconds`, whichever ends first) from `clients` connections; the first
+    error a connection meets is raised."""
     latencies: list[float] = []
     lock = threading.Lock()
     counter = iter(range(requests))
@@ -283,12 +285,10 @@ def sql_load(pg_url: str, query: str, params: tuple, clients: int, requests: int
             with lock:
                 latencies.append(time.perf_counter() - started)
 
-    threads = [threading.Thread(target=loop, args=(conn,)) for conn in connections]
     started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with ThreadPoolExecutor(len(connections)) as pool:
+        for running in [pool.submit(loop, conn) for conn in connections]:
+            running.result()
     seconds = time.perf_counter() - started
     for conn in connections:
         conn.close()

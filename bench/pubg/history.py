@@ -73,6 +73,8 @@ def main() -> None:
     parser.add_argument("--tournament", type=int, default=4, help="matches a tournament table reads")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    if args.players < 100:
+        parser.error("--players must be at least 100: a match seats 100 players of the pool")
     rng = np.random.default_rng(7)
     folder = tempfile.mkdtemp(prefix="pubg-career-")
     source, state = f"{folder}/match_summaries", f"{folder}/state"
