@@ -75,7 +75,8 @@ def measure(page, url: str, loads: int) -> dict:
     paints = [s["first_paint_ms"] for s in samples if s["first_paint_ms"] is not None]
     shown = [s["data_shown_ms"] for s in samples]
     warm = shown[1:] or shown
-    return {"cold_data_shown_ms": round(shown[0], 1), "first_paint_ms_median": round(statistics.median(paints), 1),
+    return {"cold_data_shown_ms": round(shown[0], 1),
+            "first_paint_ms_median": round(statistics.median(paints), 1) if paints else None,
             "data_shown_ms_median": round(statistics.median(warm), 1), "data_shown_ms_max": round(max(warm), 1),
             "under_target": max(warm) < TARGET_MS}
 

@@ -28,6 +28,11 @@ def difference(project: pl.DataFrame, peer: pl.DataFrame, keys: Sequence[str]) -
     return None
 
 
+def ratio(project: float, peer: float) -> float | None:
+    """`project` over `peer`, None when the peer's side took too little to be counted (a clock's tick)."""
+    return round(project / peer, 2) if peer else None
+
+
 def report(benchmark: str, peer_name: str, project: Stopwatch, peer: Stopwatch, mismatch: str | None,
            **figures) -> None:
     """Print the benchmark's JSON line: `figures` (sizes and counts), both sides' seconds and CPU seconds,
@@ -38,8 +43,8 @@ def report(benchmark: str, peer_name: str, project: Stopwatch, peer: Stopwatch, 
         "gamestats": project.as_dict(),
         peer_name: peer.as_dict(),
         f"gamestats_to_{peer_name}_ratio": {
-            "seconds": round(project.seconds / peer.seconds, 2),
-            "cpu_seconds": round(project.cpu_seconds / peer.cpu_seconds, 2),
+            "seconds": ratio(project.seconds, peer.seconds),
+            "cpu_seconds": ratio(project.cpu_seconds, peer.cpu_seconds),
         },
         "results_equal": mismatch is None,
         **({"difference": mismatch} if mismatch else {}),
