@@ -16,11 +16,8 @@ import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-from gamestats_assets.manual.benchmarks import scripts as benchmark_scripts
-
-BENCH = Path(__file__).resolve().parent
+from gamestats_assets.manual.benchmarks import BENCH, scripts as benchmark_scripts
 
 TINY = {
     "crawl.py": ["--per-page", "1", "--users", "50", "--rounds", "1", "--matches", "1"],
