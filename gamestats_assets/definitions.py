@@ -58,8 +58,8 @@ def snapshot_automation(snapshots: dg.AssetSelection, delay_minutes: int = 2) ->
              | dg.AutomationCondition.initial_evaluation())
     updated = dg.AutomationCondition.any_deps_updated().since(built).with_label("inputs updated since its build")
     quiet = (~dg.AutomationCondition.any_deps_in_progress()).with_label("no run of its inputs in progress")
-    overdue = dg.AutomationCondition.cron_tick_passed(f"*/{delay_minutes} * * * *").since(
-        updated.newly_true()).with_label(f"{delay_minutes} minutes' tick passed since its inputs were updated")
+    overdue = dg.AutomationCondition.cron_tick_passed(f"*/{delay_minutes} * * * *").with_label(
+        f"a {delay_minutes} minutes' tick passed")
     return (
         updated
         & ~dg.AutomationCondition.any_deps_missing().allow(snapshots)

@@ -103,3 +103,19 @@ def test_the_delay_is_a_setting_of_whole_minutes_up_to_an_hour(monkeypatch):
         monkeypatch.setenv("GAMESTATS_SNAPSHOT_DELAY_MINUTES", wrong)
         with pytest.raises(ValueError, match="GAMESTATS_SNAPSHOT_DELAY_MINUTES"):
             Settings.from_env()
+
+
+def test_a_quiet_instance_gives_the_same_evaluation_across_a_tick():
+    """Dagster stores a snapshot's evaluation whenever it differs from the one before (every snapshot's tree of
+    conditions, over its inputs' partitions): one that changed at every tick of the delay's clock would fill the
+    instance's database while nothing happens."""
+    instance = dg.DagsterInstance.ephemeral()
+    dg.materialize([games], instance=instance, partition_key="2026-03-01")
+    dg.materialize([leaderboard], instance=instance)
+    cursor, hashes = None, []
+    for at in ("10:01:30", "10:01:50", "10:02:05", "10:02:20", "10:04:10"):
+        time = dt.datetime.fromisoformat(f"2026-03-10T{at}+00:00")
+        result = dg.evaluate_automation_conditions(DEFS, instance, cursor=cursor, evaluation_time=time)
+        cursor = result.cursor
+        hashes.append(next(r.value_hash for r in result.results if r.key == leaderboard.key))
+    assert len(set(hashes[1:])) == 1, f"changed after the first evaluation: {hashes}"
