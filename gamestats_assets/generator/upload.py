@@ -20,6 +20,8 @@ from pathlib import Path
 
 import httpx
 
+from gamestats_assets.lib.core import tls
+
 USER_AGENT = "gamestats-generator"
 
 
@@ -94,7 +96,7 @@ def send_files(paths: Iterable[Path], receiver: Receiver, resume_path: Path,
     """Send every line of the ThinkingData files `paths`, in order, resuming after the lines `resume_path` records."""
     resume = ResumeFile(Path(resume_path), receiver)
     results = []
-    with httpx.Client(timeout=receiver.timeout_s) as client:
+    with httpx.Client(timeout=receiver.timeout_s, verify=tls.trusted()) as client:
         for path in paths:
             content = Path(path).read_bytes()
             digest = hashlib.sha256(content).hexdigest()

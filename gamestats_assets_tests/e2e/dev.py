@@ -25,6 +25,9 @@ T = TypeVar("T")
 GAMESTATS = Path(sys.executable).with_name("gamestats")
 PR_SET_PDEATHSIG = 1
 LIBC = ctypes.CDLL(None, use_errno=True)
+PROBE = httpx.Client(timeout=2)
+"""The client of the probes that ask whether a server answers yet, every half second: a client a probe would make
+its TLS context each time."""
 
 
 def _ends_with_the_test() -> None:
@@ -69,7 +72,7 @@ class Dev:
         if self.process.poll() is not None:
             raise AssertionError(f"gamestats dev exited with {self.process.returncode}:\n{self.tail()}")
         try:
-            return httpx.get(f"{self.url}/server_info", timeout=2).status_code == 200
+            return PROBE.get(f"{self.url}/server_info").status_code == 200
         except httpx.HTTPError:
             return False
 
@@ -93,7 +96,7 @@ class Dev:
 
     def answers_port(self) -> bool:
         try:
-            return httpx.get(f"{self.url}/server_info", timeout=2).status_code == 200
+            return PROBE.get(f"{self.url}/server_info").status_code == 200
         except httpx.HTTPError:
             return False
 
@@ -131,7 +134,7 @@ class Up(Dev):
 
     def api_answers(self) -> bool:
         try:
-            return httpx.get(f"{self.api}/api/v1/health", timeout=2).status_code == 200
+            return PROBE.get(f"{self.api}/api/v1/health").status_code == 200
         except httpx.HTTPError:
             return False
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
+from gamestats_assets.lib.core import tls
+
 ALERT_WEBHOOK_ENV = "GAMESTATS_ALERT_WEBHOOK_URL"
 DELIVERY_ATTEMPTS = 3
 log = logging.getLogger(__name__)
@@ -51,7 +53,7 @@ def deliver(alert: Alert, url: str | None = None) -> bool:
         return False
     for attempt in range(1, DELIVERY_ATTEMPTS + 1):
         try:
-            if httpx.post(url, json=alert.document(), timeout=5).is_success:
+            if httpx.post(url, json=alert.document(), timeout=5, verify=tls.trusted()).is_success:
                 return True
         except httpx.HTTPError as error:
             log.warning("alert %s not delivered (attempt %d): %s", alert.name, attempt, error)

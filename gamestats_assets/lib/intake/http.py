@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 from pyrate_limiter import Duration, Limiter, Rate
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
+from gamestats_assets.lib.core import tls
 from gamestats_assets.lib.core.inputs import (
     MAX_DECOMPRESSED_ENV,
     UnreadableInput,
@@ -108,7 +109,8 @@ class ApiClient:
             (limit.prefix, shared_limiter(self.limit_group, limit) if self.limit_group else limit.limiter())
             for limit in self.limits
         ]
-        self._http = httpx.Client(base_url=self.base_url, timeout=self.timeout_s, follow_redirects=False)
+        self._http = httpx.Client(base_url=self.base_url, timeout=self.timeout_s, follow_redirects=False,
+                                  verify=tls.trusted())
         self._origin = _origin(self._http.base_url)
 
     def close(self) -> None:

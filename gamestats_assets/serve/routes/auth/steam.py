@@ -10,6 +10,7 @@ import httpx
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 
+from gamestats_assets.lib.core import tls
 from gamestats_assets.serve.core import steam_openid
 from gamestats_assets.serve.crud import sessions
 from gamestats_assets.serve.deps import SessionDep, SettingsDep
@@ -52,7 +53,7 @@ async def steam_callback(request: Request, settings: SettingsDep) -> RedirectRes
                                                                                 steam_openid.NONCE_SECONDS))
             if not fresh:
                 raise steam_openid.AssertionRefused("the assertion was used before (its nonce is spent)")
-            async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as client:
+            async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS, verify=tls.trusted()) as client:
                 await steam_openid.verified(client, endpoint, answer)
         except steam_openid.AssertionRefused as error:
             raise HTTPException(403, f"not signed in: {error}") from None
