@@ -94,6 +94,28 @@ def test_a_bad_line_is_rejected_alone_with_its_line_number_and_reason(bad, reaso
     assert read.stats.lines == 3 and read.stats.rejected == 1
 
 
+def test_a_file_broken_every_tenth_line_keeps_its_rows_in_order_and_rejects_each_broken_line():
+    """Lines that are not JSON objects, beside one that is but whose properties are not: each broken line rejected
+    with its own number and reason, every other line kept in file order."""
+    broken = {"{not json": "Malformed JSON at byte", "[1, 2]": "Expected OBJECT, but got ARRAY",
+              json.dumps({**json.loads(line("p")), "properties": 5}): "Expected OBJECT, but got UBIGINT"}
+    texts = [list(broken)[n // 10 % 3] if n % 10 == 9 else line(f"u{n}") for n in range(600)]
+    read = read_bytes(lines(*texts), LOGIN, name="login.jsonl")
+    assert read.frame["#uuid"].to_list() == [f"u{n}" for n in range(600) if n % 10 != 9]
+    assert [(reject.line, reject.raw) for reject in read.rejects] == [(n + 1, texts[n]) for n in range(9, 600, 10)]
+    assert all(broken[reject.raw] in reject.reason for reject in read.rejects)
+    assert read.stats.lines == 600 and read.stats.rejected == 60
+
+
+def test_a_broken_line_deep_in_a_large_file_is_rejected_alone():
+    """The parse of a large file meets the broken line after it has given its first batches."""
+    texts = [line(f"u{n}") for n in range(120_000)]
+    texts[100_000] = "{not json"
+    read = read_bytes(lines(*texts), LOGIN, name="login.jsonl")
+    assert read.frame.height == 119_999 and read.frame["#uuid"][100_000] == "u100001"
+    assert [(reject.line, reject.raw) for reject in read.rejects] == [(100_001, "{not json")]
+
+
 @pytest.mark.parametrize(("characters", "rejected"), [(MAX_ID_CHARS, False), (MAX_ID_CHARS + 1, True)])
 def test_a_text_is_limited_in_characters_not_in_bytes(characters, rejected):
     read = read_bytes(lines(line("u0"), line("u1", account="é" * characters)), LOGIN)
