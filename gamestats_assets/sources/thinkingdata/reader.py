@@ -8,6 +8,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -139,12 +140,18 @@ pass's. A record found
         self.files: dict[str, FileRead] = {}
         self._conflicting = pl.Series("_key", [], pl.UInt64)
 
+    def _connection(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """The thread's held connection for a `whole` stream, read to its end before anything else runs; a
+        connection of its own, closed at its end, for a stream given batch by batch, whose consumer may read
+        another meanwhile (a connection's new query ends its pending one)."""
+        return nullcontext(duckdb_text.held()) if self.whole else duckdb_text.connect()
+
     def __iter__(self) -> Iterator[pl.DataFrame]:
         records = Deduplication(self._conflicting)
         rejects, held = [], []
         lines = dict.fromkeys(self.sources, 0)
         keys: dict[str, list[pl.Series]] = {name: [] for name in self.sources}
-        with duckdb_text.connect() as connection:
+        with self._connection() as connection:
             for name, source in self.sources.items():
                 failing: list[tuple[int, str]] = []
                 for parsed, unparsed in _file_batches(connection, name, source, self.schema, self.day, self.batch_rows):
