@@ -6,7 +6,8 @@ For each `--matches`, on a new data folder and a database of its own, `gamestats
 added to the dynamic partitions of the match-partitioned assets (nothing materialized), and after `--settle` seconds
 the CPU of every process it started is counted over `--seconds`: its daemon (the sensors' loop, the run queue, the
 snapshots' automation), its code server (each sensor evaluation runs there), its webserver, and the PostgreSQL
-backends of its database, with the connections they opened. Prints one JSON object.
+backends of its database, with the connections they opened, and the automation evaluations Dagster stored
+meanwhile (a snapshot's evaluation is stored when it differs from its last). Prints one JSON object.
 
     python bench/quiet_dev.py --matches 0 10000
 PostgreSQL: GAMESTATS_PG_URL (an admin URL), else the service on 127.0.0.1:5432, else the embedded server.
@@ -89,6 +90,13 @@ def sessions(admin: str, database: str) -> int:
         return conn.execute("SELECT sessions FROM pg_stat_database WHERE datname = %s", (database,)).fetchone()[0]
 
 
+def evaluations(pg_url: str) -> tuple[int, int]:
+    """The automation evaluations the instance has stored so far: rows, and characters of their bodies."""
+    with psycopg.connect(pg_url) as conn:
+        return conn.execute("SELECT count(*), coalesce(sum(length(asset_evaluation_body)), 0) "
+                            "FROM dagster.asset_daemon_asset_evaluations").fetchone()
+
+
 def quiet(matches: int, settle: float, seconds: float, admin: str) -> dict:
     database = f"{DATABASE}_{matches}"
     pg_url = bench_database(admin, database)
@@ -99,11 +107,12 @@ def quiet(matches: int, settle: float, seconds: float, admin: str) -> dict:
         add_matches(folder / "data", pg_url, matches)
         time.sleep(settle)
         with BackendCpu(database) as backends:
-            before, opened = cpu_by_kind(dev), sessions(admin, database)
+            before, opened, stored = cpu_by_kind(dev), sessions(admin, database), evaluations(pg_url)
             backends.sample()
             started = backends.seconds
             time.sleep(seconds)
             after, opened = cpu_by_kind(dev), sessions(admin, database) - opened
+            stored = [now - then for now, then in zip(evaluations(pg_url), stored, strict=True)]
             backends.sample()
             backend_seconds = backends.seconds - started
     finally:
@@ -118,7 +127,8 @@ def quiet(matches: int, settle: float, seconds: float, admin: str) -> dict:
     return {"matches": matches, "seconds": seconds, "cpu_seconds": round(total, 2),
             "cpu_seconds_by_process": {name: round(spent, 2) for name, spent in sorted(by_kind.items())},
             "share_of_a_core": round(total / seconds, 3), "postgres_backend_cpu_seconds": round(backend_seconds, 2),
-            "postgres_connections_opened": opened}
+            "postgres_connections_opened": opened, "automation_evaluations_stored": stored[0],
+            "automation_evaluation_characters_stored": stored[1]}
 
 
 def main() -> None:
