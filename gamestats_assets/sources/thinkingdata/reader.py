@@ -301,12 +301,18 @@ def _parse(connection: duckdb.DuckDBPyConnection, source: Path | bytes, schema: 
            day: date | None) -> duckdb.DuckDBPyRelation:
     """The non-blank lines of `source` in file order, typed and checked by `schema` (`LineSchema.projections`):
     the kept columns, `REASON` and `MARKS`. Reading it raises `duckdb.Error` when a line is not a JSON object."""
-    lines = connection.read_json(str(source) if isinstance(source, Path) else io.BytesIO(source),
-                                 columns=schema.json_columns(), format="newline_delimited", records="true",
-                                 maximum_object_size=MAX_LINE_BYTES)
+    lines = _read(connection, source, schema)
     for projection in schema.projections(day):
         lines = lines.project(projection)
     return lines
+
+
+def _read(connection: duckdb.DuckDBPyConnection, source: Path | bytes, schema: LineSchema) -> duckdb.DuckDBPyRelation:
+    """The non-blank lines of `source` as DuckDB's JSON reader reads them into `schema.json_columns()`, unchecked.
+    Reading it raises `duckdb.Error` when a line is not a JSON object."""
+    return connection.read_json(str(source) if isinstance(source, Path) else io.BytesIO(source),
+                                columns=schema.json_columns(), format="newline_delimited", records="true",
+                                maximum_object_size=MAX_LINE_BYTES)
 
 
 def _stream(source: Path | bytes) -> BinaryIO:
@@ -345,8 +351,7 @@ def _parse_by_blocks(connection: duckdb.DuckDBPyConnection, name: str, source: P
     def alone(numbered: tuple[int, int, bytes], frames: list[pl.DataFrame], rejects: list[Reject]) -> None:
         line, _, raw = numbered
         try:
-            connection.read_json(io.BytesIO(raw), columns=schema.json_columns(), format="newline_delimited",
-                                 records="true", maximum_object_size=MAX_LINE_BYTES).fetchall()
+            _read(connection, raw, schema).fetchall()
             frames.append(parsed([numbered]))
         except duckdb.Error as error:
             rejects.append(Reject(name, line, "cannot be read: " + _parse_error(error), raw.decode("utf-8", "replace")))
