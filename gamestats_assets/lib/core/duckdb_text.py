@@ -4,7 +4,6 @@ polars keeps text as string views: plain Arrow strings it copies one by one into
 as they are. DuckDB exports views only with both settings of `STRING_VIEWS` (the second alone is ignored).
 """
 
-import os
 import threading
 
 import duckdb
@@ -21,11 +20,8 @@ def connect(**config) -> duckdb.DuckDBPyConnection:
 def held() -> duckdb.DuckDBPyConnection:
     """The calling thread's own `connect()`, opened at its first use and kept for the thread's life: opening an
     in-memory database costs about 25 ms of CPU, more than reading a small file. Its users leave it open and keep
-    nothing in it. A process forked from a thread that held one opens its own and leaves the copy alone (closing it
-    would wait on threads the fork did not copy)."""
-    by_process = getattr(_HELD, "by_process", None)
-    if by_process is None:
-        by_process = _HELD.by_process = {}
-    if os.getpid() not in by_process:
-        by_process[os.getpid()] = connect()
-    return by_process[os.getpid()]
+    nothing in it."""
+    connection = getattr(_HELD, "connection", None)
+    if connection is None:
+        connection = _HELD.connection = connect()
+    return connection
