@@ -150,9 +150,10 @@ def etl_economy(source: EconomySource, day_dir: Path, day: dt.date, files: Files
 def sorted_column_by_column(frame: pl.DataFrame, by: str) -> pl.DataFrame:
     """`frame` sorted by `by`, without `by`, taken apart (`frame` is left empty): each column's sorted copy is made
     once the one before has replaced its unsorted column, so memory never holds the table twice (a day's sums are
-    about as large as its lines)."""
+    about as large as its lines). A column is made one chunk before it is gathered: a gather across the many
+    chunks a day's sums come in costs twice to three times as much."""
     order = frame.drop_in_place(by).arg_sort()
-    return pl.DataFrame([frame.drop_in_place(name).gather(order) for name in list(frame.columns)])
+    return pl.DataFrame([frame.drop_in_place(name).rechunk().gather(order) for name in list(frame.columns)])
 
 
 def etl_user_profile(day_dir: Path, day: dt.date, files: Files = None) -> ReadResult:
