@@ -13,10 +13,11 @@ the machine's idle and I/O-wait CPU seconds during the run are reported (they te
 by other work from a slow pipeline). The emitter and the plain read run in child processes, so that the memory
 they took is not counted in the run's peak.
 `seconds_in_steps` sums the steps' own durations (the rest of the run is Dagster between steps).
-`pipeline_to_read_ratio` holds the pipeline's time against one plain polars
-read of the same landing files (`plain_read`), measured in the same run; `floor_to_read_ratio` holds
-`seconds_with_every_core_busy` against the same read: the least ratio any schedule of the run's work could reach on
-this machine, however its steps were ordered or overlapped. Prints one JSON object.
+`pipeline_to_read_ratio` holds the pipeline's time against a plain polars read of the same landing files
+(`plain_read`), taken once before the run and once after it: the ratio is against their mean, and `plain_reads`
+gives both (a machine whose speed drifts shows it there, not in the ratio alone); `floor_to_read_ratio` holds
+`seconds_with_every_core_busy` against the same mean: the least ratio any schedule of the run's work could reach
+on this machine, however its steps were ordered or overlapped. Prints one JSON object.
 
     python bench/l2m_pipeline.py --users 1000000
 PostgreSQL: GAMESTATS_PG_URL (an admin URL), else the service on 127.0.0.1:5432, else the embedded server.
@@ -102,8 +103,9 @@ def main() -> None:
         started = time.perf_counter()
         in_child(emit_day, Settings.from_env().landing_dir("l2m"), DAY, seed=Settings.from_env().seed, n_users=args.users)
         emit_seconds = time.perf_counter() - started
-        landing_bytes = sum(p.stat().st_size for p in (Settings.from_env().landing_dir("l2m") / DAY.isoformat()).iterdir())
-        read_seconds, read_cpu_seconds = in_child(plain_read, Settings.from_env().landing_dir("l2m") / DAY.isoformat())
+        day_dir = Settings.from_env().landing_dir("l2m") / DAY.isoformat()
+        landing_bytes = sum(p.stat().st_size for p in day_dir.iterdir())
+        reads = [in_child(plain_read, day_dir)]
         with (project_instance(instance_url) as instance, MachineTimes() as machine, PeakMemory() as memory,
               BackendCpu(database) as backends):
             costs = StepCosts(instance, memory)
@@ -113,6 +115,8 @@ def main() -> None:
                                     tags={"dagster/partition": DAY.isoformat()})
             pipeline_seconds = time.perf_counter() - started
             cpu_ended = tree_cpu_seconds()
+        reads.append(in_child(plain_read, day_dir))
+        read_seconds, read_cpu_seconds = (sum(read[i] for read in reads) / len(reads) for i in range(2))
         sampling_cpu_seconds = memory.cpu_seconds + backends.cpu_seconds
         pipeline_cpu_seconds = cpu_ended - cpu_started - sampling_cpu_seconds
         with psycopg.connect(os.environ["GAMESTATS_PG_URL"]) as conn:
@@ -140,6 +144,8 @@ def main() -> None:
         "cpu_seconds_of_sampling": round(sampling_cpu_seconds, 2),
         "seconds_plain_polars_read": round(read_seconds, 1),
         "cpu_seconds_plain_polars_read": round(read_cpu_seconds, 1),
+        "plain_reads": [{"when": when, "seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1)}
+                        for when, (seconds, cpu) in zip(("before the run", "after the run"), reads)],
         "machine_idle_cpu_seconds_during_run": machine.seconds["idle"],
         "machine_iowait_cpu_seconds_during_run": machine.seconds["iowait"],
         "pipeline_to_read_ratio": round(pipeline_seconds / read_seconds, 2),
