@@ -42,7 +42,7 @@ class Deduplication:
         if self.conflicting.len() and batch.select(known.any()).item():
             self._reject(batch.filter(known))
             batch = batch.filter(~known)
-        given_before = self.given.join(batch.select("_key"), on="_key", how="semi")
+        given_before = self.given.join(batch.select("_key"), on="_key", how="semi") if self.given.height else self.given
         if given_before.height or batch["_key"].n_unique() < batch.height:
             repeated = batch["_key"].is_duplicated() | batch["_key"].is_in(given_before["_key"].implode())
             batch = self._without_repeats(batch, repeated, given_before)
