@@ -13,7 +13,7 @@ from psycopg import sql
 
 from gamestats_assets.definitions import DOMAINS
 from gamestats_assets.lib.authoring import ddl
-from gamestats_assets.lib.core.columns import BIGINT, DATE, INTEGER, TEXT
+from gamestats_assets.lib.core.columns import BIGINT, DATE, INTEGER, TEXT, TEXT_BYTES
 from gamestats_assets.lib.core.settings import SQL_DIR
 from gamestats_assets.lib.publish.ddl import create_table
 from gamestats_assets.lib.publish.postgres import apply_migrations, connect, retired_files
@@ -46,13 +46,15 @@ INTENDED_DIFFERENCES = {
     **{f"lol.{table}": {"columns", "checks"} for table in ("correlations", "objective_stats", "vision_stats",
                                                            "win_model")},
     "lol.item_build_stats": {"columns", "primary_key", "checks"},
+    **{f"l2m.{table}": {"columns"} for table in ("l2m_active", "l2m_recharge", "l2m_cumulative_revenue",
+                                                 "l2m_guild_info", "l2m_farmers_snapshot")},
 }
 """What the generated DDL makes differently from the hand-written DDL before it, by table: what was declared
 since (the tournament rounds' `season_name`; the match summaries' `created_at` and `match_type`; the serving indexes;
 the lol statistics' `tier` and the career's `match_type`, in their keys, and the career's throwables and zone
 averages; the leaderboards' points apart and `rank_change_since`; who made an override or a schedule change, and
 `remake_failed` among an override's statuses; a division's place in the organiser's file; a skill percentile's interval, a rank prediction's playlist and its
-baseline, its comment naming the rank outlook and the rank model's figures; a pattern's role, tier and effect interval; a finding's interval, p, q, significance and measure; a match's discovery priority; the zones of a circle sample), which an older database gains by reconciliation or a numbered file, the rest alike."""
+baseline, its comment naming the rank outlook and the rank model's figures; a pattern's role, tier and effect interval; a finding's interval, p, q, significance and measure; a match's discovery priority; the zones of a circle sample; the L2M account ids compared byte by byte), which an older database gains by reconciliation or a numbered file, the rest alike."""
 TIERED = [table for table, aspects in INTENDED_DIFFERENCES.items()
           if table.startswith("lol.") and "primary_key" in aspects]
 """The lol statistics whose key gained `tier`: a row from before the slices is over every tier."""
@@ -242,6 +244,33 @@ def test_a_table_declared_partitioned_since_is_converted_keeping_its_rows(scores
         rows = conn.execute(f"SELECT date::text, player, score FROM {SCORES} ORDER BY date").fetchall()
     assert partitions == [("t_gen_partitions.scores_p20261101",), ("t_gen_partitions.scores_p20261102",)]
     assert rows == [("2026-11-01", "ann", 3), ("2026-11-02", "ann", 4)]
+
+
+def test_a_key_declared_bytewise_since_is_converted_in_place_keeping_its_rows(admin_url, scores_sql):
+    """A text column whose collation alone changed (the L2M account ids, now `COLLATE "C"`) is converted where the
+    table stands, partitions and key included, as a new database creates it."""
+    url, sql_dir = scores_sql
+    declare(sql_dir, {"date": DATE, "player": TEXT, "score": BIGINT}, ("date", "player"), partition_column="date")
+    apply_migrations(url, sql_dir)
+    with connect(url) as conn:
+        for day in ("2026-11-01", "2026-11-02"):
+            partition = conn.execute("SELECT public.gamestats_partition_name('scores', %s)", (day,)).fetchone()[0]
+            conn.execute(sql.SQL("CREATE TABLE {} PARTITION OF t_gen.scores FOR VALUES IN ({})").format(
+                sql.Identifier("t_gen_partitions", partition), sql.Literal(day)))
+        conn.execute(f"INSERT INTO {SCORES} VALUES ('2026-11-01', 'Ann', 3), ('2026-11-01', 'bob', 4), "
+                     "('2026-11-02', 'ann', 5)")
+
+    declare(sql_dir, {"date": DATE, "player": TEXT_BYTES, "score": BIGINT}, ("date", "player"),
+            partition_column="date")
+    assert apply_migrations(url, sql_dir) == ["generated/t_gen.scores.sql"]
+
+    with connect(url) as conn:
+        rows = conn.execute(f"SELECT date::text, player, score FROM {SCORES} ORDER BY date, player").fetchall()
+    assert rows == [("2026-11-01", "Ann", 3), ("2026-11-01", "bob", 4), ("2026-11-02", "ann", 5)]
+    for new in fresh_database(admin_url):
+        apply_migrations(new, sql_dir)
+        assert differences(catalog(url, ("t_gen",)), catalog(new, ("t_gen",))) == {}
+    assert apply_migrations(url, sql_dir) == []
 
 
 @pytest.mark.parametrize("columns, key, refusal", [

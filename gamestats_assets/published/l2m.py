@@ -2,7 +2,17 @@
 lake write conforms to it, the UI lists it, the PostgreSQL table is generated from it with the declared grain,
 the API types its answers with it)."""
 
-from gamestats_assets.lib.core.columns import BIGINT, BOOLEAN, DATE, DOUBLE, TEXT, TIMESTAMP, Columns, described
+from gamestats_assets.lib.core.columns import (
+    BIGINT,
+    BOOLEAN,
+    DATE,
+    DOUBLE,
+    TEXT,
+    TEXT_BYTES,
+    TIMESTAMP,
+    Columns,
+    described,
+)
 
 MEANINGS = {
     "date": "the day",
@@ -40,18 +50,21 @@ MEANINGS = {
 }
 """What a column name means in every l2m table that has it."""
 
+USER_ID = TEXT_BYTES
+"""The account id, compared byte by byte: the keys of a day's million users are indexed without the locale's cost."""
+
 COLUMNS: dict[str, Columns] = described({
     "l2m_active": {
-        "date": DATE, "user_id": TEXT, "server_id": BIGINT("the server of the user's highest level of the day"),
+        "date": DATE, "user_id": USER_ID, "server_id": BIGINT("the server of the user's highest level of the day"),
         "level": BIGINT, "country_code": TEXT,
         "register_date": DATE("the user's registration day (null for a user never seen in a `user_set` line)"),
         "is_new_user": BOOLEAN("registered on the day")},
     "l2m_recharge": {
-        "date": DATE, "user_id": TEXT,
+        "date": DATE, "user_id": USER_ID,
         "server_id": BIGINT("the server of the user's largest payment of the day"), "country_code": TEXT,
         "payments": BIGINT("the user's payments of the day"), "daily_rev_usd": DOUBLE},
     "l2m_cumulative_revenue": {
-        "date": DATE, "user_id": TEXT, "first_charge_date": DATE("the user's first day with a payment"),
+        "date": DATE, "user_id": USER_ID, "first_charge_date": DATE("the user's first day with a payment"),
         "last_charge_date": DATE("the user's latest day with a payment, up to the day"),
         "daily_rev_usd": DOUBLE("the user's payments of the day, in USD (0 without one)"),
         "cumulative_revenue_usd": DOUBLE("the user's payments up to the end of the day, in USD"), "vip_tier": TEXT},
@@ -120,12 +133,12 @@ COLUMNS: dict[str, Columns] = described({
         "diamonds_spent": BIGINT("diamonds those accounts spent on the day"),
         "diamonds_net": BIGINT("diamonds_gained - diamonds_spent")},
     "l2m_guild_info": {
-        "user_id": TEXT, "server_id": BIGINT("the server of the user's latest clan change"),
+        "user_id": USER_ID, "server_id": BIGINT("the server of the user's latest clan change"),
         "clan_id": BIGINT("the clan of the user's latest join or leave"), "clan_name": TEXT("its name"),
         "clan_role": TEXT("the role of the latest join (null after a leave)"),
         "is_member": BOOLEAN("false after a leave"), "updated_at": TIMESTAMP("the time of that join or leave")},
     "l2m_farmers_snapshot": {
-        "user_id": TEXT, "server_id": BIGINT("the account's server at its latest detection"),
+        "user_id": USER_ID, "server_id": BIGINT("the account's server at its latest detection"),
         "farm_key": TEXT("its farm at its latest detection"),
         "signals": TEXT("the signals that flagged it then, comma-separated"),
         "score": DOUBLE("in [0, 1], 1 - the product of (1 - weight) over its signals: orders the review"),

@@ -2,7 +2,7 @@
 CREATE SCHEMA IF NOT EXISTS l2m_partitions;
 CREATE TABLE l2m.l2m_active (
     date date NOT NULL,
-    user_id text NOT NULL,
+    user_id text COLLATE "C" NOT NULL,
     server_id bigint,
     level bigint,
     country_code text,

@@ -2,7 +2,7 @@
 CREATE SCHEMA IF NOT EXISTS l2m_partitions;
 CREATE TABLE l2m.l2m_cumulative_revenue (
     date date NOT NULL,
-    user_id text NOT NULL,
+    user_id text COLLATE "C" NOT NULL,
     first_charge_date date,
     last_charge_date date,
     daily_rev_usd double precision,

@@ -1,6 +1,6 @@
 -- Generated from the declaration of l2m/cons/l2m_farmers_snapshot by `gamestats ddl`: edit the declaration, not this file.
 CREATE TABLE l2m.l2m_farmers_snapshot (
-    user_id text NOT NULL,
+    user_id text COLLATE "C" NOT NULL,
     server_id bigint,
     farm_key text,
     signals text,

@@ -12,9 +12,10 @@ and both are read from PostgreSQL's catalog (`Shape`); what differs is changed:
   set;
 - a table declared partitioned that is not is converted, keeping its rows (`public.gamestats_partition_table`).
 
-A column whose type or collation differs from its declaration, and any other change of partitioning, are
-refused: converting may lose or reinterpret values, a decision for a hand-written file. The order of the
-columns is left as it is: rows are written by column name.
+A text column whose collation alone differs from its declaration is converted in place: its values are the same
+bytes in either (both compare equal text as equal), its indexes are rebuilt in the new order. A column whose type
+differs otherwise, and any other change of partitioning, are refused: converting may lose or reinterpret values, a
+decision for a hand-written file. The order of the columns is left as it is: rows are written by column name.
 """
 
 import re
@@ -132,6 +133,14 @@ def execute(conn: psycopg.Connection, table: str, statement: sql.Composed) -> st
     return text
 
 
+def recollated(existing: ColumnShape, declared: ColumnShape) -> bool:
+    """Whether `existing` becomes `declared` by a change of collation alone, of a text column: the database's
+    collation and those the declarations name (`C`) are deterministic, so no two values that were distinct become
+    equal."""
+    bases = {shape.type.split(" COLLATE ")[0] for shape in (existing, declared)}
+    return existing.type != declared.type and bases == {"text"}
+
+
 def retired_columns(ddl: str) -> set[str]:
     """The columns the generated `ddl` says its table retired (`ddl.RETIRED_LINE`)."""
     found = RETIRED.search(ddl)
@@ -146,7 +155,8 @@ def refuse(conn: psycopg.Connection, table: str, declared: Shape, existing: Shap
     reasons = [f"column {name} is {existing.columns[name].type}, declared {column.type} (a type change may lose or "
                "reinterpret values: convert it by a hand-written file)"
                for name, column in declared.columns.items()
-               if name in existing.columns and existing.columns[name].type != column.type]
+               if name in existing.columns and existing.columns[name].type != column.type
+               and not recollated(existing.columns[name], column)]
     if existing.partition_key != declared.partition_key:
         reasons.append(f"it is partitioned by {existing.partition_key or 'nothing'}, declared "
                        f"{declared.partition_key or 'unpartitioned'}: rebuild it by a hand-written file")
@@ -186,6 +196,8 @@ def statements(table: str, declared: Shape, existing: Shape) -> list[sql.Compose
                 column_id, sql.SQL(column.type), sql.SQL(" NOT NULL" if column.not_null else ""),
                 sql.SQL(f" DEFAULT {column.default}" if column.default else "")))
             continue
+        if recollated(now, column):
+            found.append(alter + sql.SQL("ALTER COLUMN {} TYPE {}").format(column_id, sql.SQL(column.type)))
         if now.default != column.default:
             found.append(alter + sql.SQL("ALTER COLUMN {} ").format(column_id) + (
                 sql.SQL(f"SET DEFAULT {column.default}") if column.default else sql.SQL("DROP DEFAULT")))
