@@ -4,7 +4,7 @@ in declaration order, and each computes only the keys whose rows changed in its 
 For each day of the run, a table reads the tokens of its inputs' keys (`lib/refresh/generations.py`), computes the keys
 whose tokens changed from the inputs' rows of those keys alone, replaces their rows and those of keys gone from its
 inputs in the lake (by the day and the key, `DeltaLakeIOManager.replace_files`) and records the tokens it computed
-(its `DoneRecord`, `done.py`).
+(its `DoneRecord`, `done.py`); a day none of whose keys changed or went is neither read nor written.
 A day it holds no record of, or one of its inputs holds none of, is computed and written whole. The keys are
 computed `GAMESTATS_BY_KEY_BATCH_KEYS` at a time, each batch's rows written before the next batch's input rows are
 read, so that a table holds a batch's rows at once, not a day's. A table written
@@ -102,7 +102,7 @@ def computed_by_key(context: dg.AssetExecutionContext, key: dg.AssetKey, table: 
         current, again, gone, whole = pending.current, pending.again, pending.gone, pending.whole
         metadata, size = assets.specs_by_key[key].metadata, batch_keys()
         keys = day_keys(lake, inputs_keys, day, column) if whole else again
-        parts = [keys[start:start + size] for start in range(0, len(keys), size)] or [[]]
+        parts = [keys[start:start + size] for start in range(0, len(keys), size)] or ([[]] if whole or gone else [])
         written = 0
         for number, part in enumerate(parts):
             values = None if whole and len(parts) == 1 else part
