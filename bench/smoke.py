@@ -37,6 +37,7 @@ TINY = {
     "quiet_dev.py": ["--matches", "0", "--settle", "2", "--seconds", "5"],
     "serve.py": ["--clients", "2", "--requests", "10", "--seconds", "1", "--rounds", "1", "--matches", "1",
                  "--events", "0", "--rocket-player-games", "200", "--rocket-days", "2", "--l2m-days", "2"],
+    "suite_cost.py": ["--top", "3", "--", "-n", "0", "gamestats_assets_tests/lib/test_generations.py"],
     "lake/change_records.py": ["--days", "5", "--games", "10", "--rows", "2", "--repeats", "1"],
     "lol/analysis.py": ["--matches", "20", "--chunk", "10"],
     "lol/parse_events.py": ["--matches", "20"],
