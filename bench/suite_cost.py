@@ -2,7 +2,8 @@
 it waited for), the machine's idle CPU seconds meanwhile, and where the CPU went, by test module and by folder: each
 module's CPU seconds in its worker (its tests, their fixtures set up and torn down) and in the processes its worker
 started and waited for (`gamestats` commands, daemons, servers, browsers), with its wall seconds; the CPU seconds
-outside any test (the workers' start and collection); and the slowest test phases (setup, call, teardown).
+outside any test (the workers' start and collection); the slowest test phases (setup, call, teardown), and those
+that failed.
 
 Every worker records the CPU of each test's run (this file is also the pytest plugin, `-p suite_cost`); a fixture
 shared by several modules counts where it is first set up, and a process a test starts and leaves to a later one
@@ -31,6 +32,7 @@ RECORDS_ENV = "SUITE_COST_RECORDS"
 
 _modules: dict[str, list[float]] = collections.defaultdict(lambda: [0.0, 0.0, 0.0, 0])
 _phases: list[tuple[float, str, str]] = []
+_failed: list[str] = []
 
 
 def _children_cpu() -> float:
@@ -52,8 +54,10 @@ def pytest_runtest_protocol(item, nextitem):
 
 
 def pytest_runtest_logreport(report) -> None:
-    """Each phase's duration (in the controller, where every worker's reports arrive)."""
+    """Each phase's duration, and the phases that failed (in the controller, where every worker's reports arrive)."""
     _phases.append((report.duration, report.when, report.nodeid))
+    if report.failed:
+        _failed.append(f"{report.nodeid} ({report.when})")
 
 
 def pytest_sessionfinish(session) -> None:
@@ -61,24 +65,25 @@ def pytest_sessionfinish(session) -> None:
     if not folder:
         return
     name = "controller" if not hasattr(session.config, "workerinput") else session.config.workerinput["workerid"]
-    Path(folder, f"{name}.json").write_text(json.dumps({"modules": _modules, "phases": _phases}))
+    Path(folder, f"{name}.json").write_text(json.dumps({"modules": _modules, "phases": _phases, "failed": _failed}))
 
 
 def tally(folder: Path, top: int) -> dict:
     """The modules' costs the workers recorded in `folder`, summed, and the slowest phases."""
     modules: dict[str, list[float]] = collections.defaultdict(lambda: [0.0, 0.0, 0.0, 0])
-    phases = []
+    phases, failed = [], []
     for path in folder.glob("*.json"):
         recorded = json.loads(path.read_text())
         for name, figures in recorded["modules"].items():
             modules[name] = [a + b for a, b in zip(modules[name], figures, strict=True)]
         if path.stem == "controller":
-            phases = recorded["phases"]
+            phases, failed = recorded["phases"], recorded["failed"]
     folders: collections.Counter = collections.Counter()
     for name, (own, children, _, _) in modules.items():
         folders[str(Path(name).parent)] += own + children
     ranked = sorted(modules.items(), key=lambda item: -(item[1][0] + item[1][1]))
     return {
+        "failed": failed,
         "modules_cpu_s": round(sum(own + children for own, children, _, _ in modules.values()), 1),
         "by_folder_cpu_s": {name: round(cpu, 1) for name, cpu in folders.most_common()},
         "top_modules": [{"module": name, "cpu_s_in_worker": round(own, 1), "cpu_s_in_children": round(children, 1),
