@@ -17,8 +17,6 @@ from dagster._daemon.backfill import execute_backfill_iteration
 from dagster._daemon.run_coordinator.queued_run_coordinator_daemon import QueuedRunCoordinatorDaemon
 from dagster._daemon.sensor import _submit_backfill_request
 
-from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.deploy.instance import prepare
 from gamestats_assets.lib.core.lanes import BACKGROUND, LANE_TAG
 from gamestats_assets.lib.intake.tracking import PLAYER_TAG, REQUEST_TAG
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
@@ -31,16 +29,10 @@ QUEUED, STARTED = dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.STARTED
 
 
 @pytest.fixture
-def instance(data_dir, module_pg_url, monkeypatch):
-    """The gamestats instance (`dagster.yaml`) as the CLI prepares it, stored in this module's own database: no
-    other module's runs or backfills are on it."""
-    monkeypatch.setenv("GAMESTATS_PG_URL", module_pg_url)
-    monkeypatch.delenv("DAGSTER_EVENT_BATCH_SIZE", raising=False)
-    for name in ("DAGSTER_HOME", "GAMESTATS_DAGSTER_PG_URL"):
-        monkeypatch.setenv(name, "")
-    prepare(Settings.from_env())
-    with dg.DagsterInstance.get() as opened:
-        yield opened
+def instance(own_instance):
+    """The gamestats instance stored in this module's own database (`own_instance`): no other module's runs or
+    backfills are on it."""
+    return own_instance
 
 
 @contextlib.contextmanager

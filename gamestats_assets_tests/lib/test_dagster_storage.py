@@ -209,11 +209,14 @@ def test_first_uses_of_a_new_instance_at_the_same_moment_all_create_its_tables(a
         next(databases, None)
 
 
-def test_an_instance_disposed_leaves_no_connection_open(instance, pg_url):
+def test_an_instance_disposed_leaves_no_connection_open(own_instance, module_pg_url):
     """A code server opens and disposes an instance for each sensor evaluation: each one's kept connections close
-    with it, not when the garbage collector finds them."""
+    with it, not when the garbage collector finds them. The instance is stored in a database of the module's own, so
+    that the connections counted are the test's alone."""
+    instance = own_instance
+
     def opened() -> int:
-        with psycopg.connect(pg_url) as conn:
+        with psycopg.connect(module_pg_url) as conn:
             return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                                 "AND pid <> pg_backend_pid()").fetchone()[0]
 
