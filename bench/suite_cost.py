@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 RECORDS_ENV = "SUITE_COST_RECORDS"
-"""The folder each worker writes its modules' costs into, and the controller its slowest phases."""
+"""The folder each worker writes its modules' costs into, and the controller the phases' durations and failures."""
 
 _modules: dict[str, list[float]] = collections.defaultdict(lambda: [0.0, 0.0, 0.0, 0])
 _phases: list[tuple[float, str, str]] = []
@@ -61,6 +61,7 @@ def pytest_runtest_logreport(report) -> None:
 
 
 def pytest_sessionfinish(session) -> None:
+    """What this process recorded, written to the records' folder as `<worker id>.json` (`controller.json`)."""
     folder = os.environ.get(RECORDS_ENV)
     if not folder:
         return
@@ -69,7 +70,7 @@ def pytest_sessionfinish(session) -> None:
 
 
 def tally(folder: Path, top: int) -> dict:
-    """The modules' costs the workers recorded in `folder`, summed, and the slowest phases."""
+    """The modules' costs the workers recorded in `folder`, summed; the slowest phases and the failed ones."""
     modules: dict[str, list[float]] = collections.defaultdict(lambda: [0.0, 0.0, 0.0, 0])
     phases, failed = [], []
     for path in folder.glob("*.json"):
