@@ -213,8 +213,6 @@ def test_an_instance_disposed_leaves_no_connection_open(own_instance, module_pg_
     """A code server opens and disposes an instance for each sensor evaluation: each one's kept connections close
     with it, not when the garbage collector finds them. The instance is stored in a database of the module's own, so
     that the connections counted are the test's alone."""
-    instance = own_instance
-
     def opened() -> int:
         with psycopg.connect(module_pg_url) as conn:
             return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
@@ -222,7 +220,7 @@ def test_an_instance_disposed_leaves_no_connection_open(own_instance, module_pg_
 
     before = opened()
     for _ in range(5):
-        with dg.DagsterInstance.from_ref(instance.get_ref()) as again:
+        with dg.DagsterInstance.from_ref(own_instance.get_ref()) as again:
             again.get_runs(limit=1)
             again.all_instigator_state()
             again.get_latest_materialization_event(dg.AssetKey("table_0"))
