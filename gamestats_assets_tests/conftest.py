@@ -46,8 +46,8 @@ from psycopg import sql  # noqa: E402
 from gamestats_assets.lib.publish import embedded_postgres  # noqa: E402
 from gamestats_assets.lib.publish.postgres import apply_migrations  # noqa: E402
 from gamestats_assets.sources.replays import parsed as replay_parse  # noqa: E402
-from gamestats_assets.sources.replays.frames import ReplayFrames, read_frames  # noqa: E402
 from gamestats_assets_tests import memory_instance  # noqa: E402
+from gamestats_assets_tests.replay_reads import ReplayReads, reach_forked_pools  # noqa: E402
 
 SERVICE_URL = os.environ.get("GAMESTATS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -177,33 +177,15 @@ def computed_once(config: pytest.Config, name: str, compute: Callable[[Path], T]
         return value
 
 
-class ReplayReads:
-    """`read_frames` once per replay for the whole run: the first process to read a file parses it and keeps
-    what it read in the run's shared folder (keyed by the file's bytes), the others load that. A replay that
-    cannot be read is parsed, and fails, every time."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
-
-    def __call__(self, path: Path) -> ReplayFrames:
-        kept = self.folder / f"{hashlib.sha256(path.read_bytes()).hexdigest()}.pickle"
-        with (self.folder / f"{kept.stem}.lock").open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if kept.exists():
-                return pickle.loads(kept.read_bytes())
-            frames = read_frames(path)
-            kept.write_bytes(pickle.dumps(frames))
-            return frames
-
-
 @pytest.fixture(scope="session", autouse=True)
 def replay_frames(request: pytest.FixtureRequest) -> ReplayReads:
     """Replays read once for the run (`ReplayReads`), by the tests and by the rocket landing in their Dagster
-    runs alike; a command the tests run as a subprocess (the demo, `gamestats dev`) parses its own."""
-    reads = ReplayReads(_shared_folder(request.config) / "replays")
+    runs alike, its parse pools included."""
+    folder = _shared_folder(request.config) / "replays"
+    reads = ReplayReads(folder)
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setattr(replay_parse, "read_frames", reads)
+        reach_forked_pools(monkeypatch, folder)
         yield reads
 
 

@@ -31,6 +31,16 @@ CURSORS_QUERY = """{ sensorsOrError(repositorySelector: {repositoryLocationName:
   sensorState { typeSpecificData { ... on SensorData { lastCursor } } } } } } }"""
 
 
+LOOPBACK = httpx.Client(timeout=30)
+"""One client for every question to a server on this machine: a client each time would load the trusted
+certificates each time, for plain HTTP."""
+
+
+def graphql(dev: Dev, query: str, **variables) -> dict:
+    """The answer of the webserver of `dev` to a GraphQL `query` with `variables`, as the UI asks it."""
+    return LOOPBACK.post(f"{dev.url}/graphql", json={"query": query, "variables": variables}).json()
+
+
 GAME_START = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=3)
 GAME_DAY = GAME_START.date().isoformat()
 
@@ -77,13 +87,13 @@ def execute(url: str, statement: str, *params) -> None:
 
 def ticks(dev: Dev) -> dict[str, list[dict]]:
     """Every sensor's latest ticks, as the UI's Automation page reads them."""
-    answer = httpx.post(f"{dev.url}/graphql", json={"query": SENSORS_QUERY}, timeout=30).json()
+    answer = graphql(dev, SENSORS_QUERY)
     return {sensor["name"]: sensor["sensorState"]["ticks"] for sensor in answer["data"]["sensorsOrError"]["results"]}
 
 
 def cursors(dev: Dev) -> dict[str, str | None]:
     """Every sensor's cursor, as the UI reads it."""
-    answer = httpx.post(f"{dev.url}/graphql", json={"query": CURSORS_QUERY}, timeout=30).json()
+    answer = graphql(dev, CURSORS_QUERY)
     return {sensor["name"]: (sensor["sensorState"]["typeSpecificData"] or {}).get("lastCursor")
             for sensor in answer["data"]["sensorsOrError"]["results"]}
 

@@ -15,7 +15,6 @@ import shutil
 import time
 
 import dagster as dg
-import httpx
 import pytest
 from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES
 
@@ -34,6 +33,7 @@ from gamestats_assets_tests.e2e.site import (
     execute,
     failed_ticks,
     finished_runs,
+    graphql,
     rows,
     ticks,
 )
@@ -267,16 +267,15 @@ def test_the_ui_launches_a_partition_run_that_the_daemon_completes(site, dev, de
     """A day's L2M landing and ETL launched as the UI's Materialize button launches them, queued, then run by the
     daemon."""
     selection = [{"path": ["l2m", "landing", "logs"]}, {"path": ["l2m", "etl", "login"]}]
-    launched = httpx.post(f"{dev.url}/graphql", timeout=30, json={"query": LAUNCH, "variables": {"params": {
+    launched = graphql(dev, LAUNCH, params={
         "selector": {"repositoryLocationName": "gamestats", "repositoryName": "__repository__",
                      "jobName": "__ASSET_JOB", "assetSelection": selection, "assetCheckSelection": []},
-        "executionMetadata": {"tags": [{"key": "dagster/partition", "value": START.isoformat()}]}}}}).json()
+        "executionMetadata": {"tags": [{"key": "dagster/partition", "value": START.isoformat()}]}})
     run = launched["data"]["launchRun"]
     assert run["__typename"] == "LaunchRunSuccess", run
 
     def finished():
-        answer = httpx.post(f"{dev.url}/graphql", timeout=30, json={"query": STATUS, "variables": {
-            "id": run["run"]["runId"]}}).json()["data"]["runOrError"]["status"]
+        answer = graphql(dev, STATUS, id=run["run"]["runId"])["data"]["runOrError"]["status"]
         return answer if answer in ("SUCCESS", "FAILURE", "CANCELED") else None
 
     assert wait_until(finished, 300, "the launched run", dev) == "SUCCESS"
@@ -293,7 +292,7 @@ TICKS = """query Ticks($name: String!) { sensorOrError(sensorSelector: {reposito
 
 def ticks_after(dev, since: float) -> list[dict]:
     """The landing sensor's latest ticks that began after `since` (seconds since the epoch)."""
-    answer = httpx.post(f"{dev.url}/graphql", json={"query": TICKS, "variables": {"name": SENSOR}}, timeout=30).json()
+    answer = graphql(dev, TICKS, name=SENSOR)
     return [tick for tick in answer["data"]["sensorOrError"]["sensorState"]["ticks"] if tick["timestamp"] > since]
 
 

@@ -20,7 +20,6 @@ import pytest
 
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.defs.lol.tables import STATISTICS
-from gamestats_assets.lib.core import pool
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets.lib.refresh.joined import JoinedFold
@@ -159,13 +158,6 @@ SLICED = {"lol": tuple(table.name for table in STATISTICS if isinstance(table.re
 games changed: compared with their computation over every slice of the same lake."""
 ETL_NODES = {"rocket": "replays", "lol": "games"}
 ETL_TABLE = {"rocket": "matches", "lol": "matches"}
-
-
-@pytest.fixture(autouse=True)
-def parsed_in_process(monkeypatch) -> None:
-    """A run's raw replays parsed in its own process, where the run's replays are read once (`replay_frames`): the
-    parse pool is another test's (`rocket/test_parse_pool.py`), and a pool would parse them all again."""
-    monkeypatch.setattr(pool, "usable_cores", lambda: 1)
 
 
 @pytest.fixture

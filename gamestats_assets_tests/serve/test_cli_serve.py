@@ -22,14 +22,15 @@ def started(port: int, env: dict, *arguments: str) -> subprocess.Popen:
     process = subprocess.Popen([str(Path(sys.executable).parent / "gamestats"), "serve", "--port", str(port), *arguments],
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/docs", timeout=2).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.3)
-        if process.poll() is not None:
-            break
+    with httpx.Client(timeout=2) as client:
+        while time.monotonic() < deadline:
+            try:
+                if client.get(f"http://127.0.0.1:{port}/docs").status_code == 200:
+                    return process
+            except httpx.HTTPError:
+                time.sleep(0.3)
+            if process.poll() is not None:
+                break
     process.kill()
     pytest.fail(f"gamestats serve did not start: {process.communicate()[0]}")
 
