@@ -2,8 +2,8 @@
 it waited for), the machine's idle CPU seconds meanwhile, and where the CPU went, by test module and by folder: each
 module's CPU seconds in its worker (its tests, their fixtures set up and torn down) and in the processes its worker
 started and waited for (`gamestats` commands, daemons, servers, browsers), with its wall seconds; the CPU seconds
-outside any test (the workers' start and collection); the slowest test phases (setup, call, teardown), and those
-that failed.
+outside any test (the workers' start and collection); the slowest test phases (setup, call, teardown), those that
+failed, and the modules that could not be collected.
 
 Every worker records the CPU of each test's run (this file is also the pytest plugin, `-p suite_cost`); a fixture
 shared by several modules counts where it is first set up, and a process a test starts and leaves to a later one
@@ -58,6 +58,12 @@ def pytest_runtest_logreport(report) -> None:
     _phases.append((report.duration, report.when, report.nodeid))
     if report.failed:
         _failed.append(f"{report.nodeid} ({report.when})")
+
+
+def pytest_collectreport(report) -> None:
+    """A module that could not be collected, listed with the failed phases."""
+    if report.failed:
+        _failed.append(f"{report.nodeid} (collection)")
 
 
 def pytest_sessionfinish(session) -> None:

@@ -25,7 +25,6 @@ from gamestats_assets_tests.reliability.test_new_files import (  # noqa: F401 - 
     Lake,
     ballchasing_game,
     lakes,
-    parsed_in_process,
 )
 from gamestats_assets_tests.rocket.conftest import CARBALL, REPLAYS
 
